@@ -1,0 +1,5 @@
+import sys
+
+from mockloop.cli import main
+
+sys.exit(main())

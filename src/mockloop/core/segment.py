@@ -1,0 +1,171 @@
+"""Split an answer into its STAR parts, sentence by sentence, in order.
+
+Each sentence gets a score for each part from content cues (rules.SEGMENT_CUES), pronoun and
+tense patterns, numbers and its position in the answer. A Viterbi pass then finds the best
+labelling that never goes backwards (situation -> task -> action -> result -> reflection),
+paying a price for each part it skips, so a part may be missing but the order always holds.
+Explicit headings ("Situation: ...") are honoured as they are.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from mockloop.core.model import PARTS, Part
+from mockloop.core.rules import compiled_cues
+from mockloop.core.text import Sentence, Token, heading_part, normalize
+
+#: Cumulative share of the answer at which each part is expected to end (targets 30/20/90/20/15).
+_EXPECTED_END = (30 / 175, 50 / 175, 140 / 175, 160 / 175, 1.0)
+_POSITION_WEIGHT = 4.0
+_SKIP_PENALTY = 2.5
+_NEG = -1e9
+
+_I_SUBJECT = re.compile(r"\bi\b(?!')|\bi'(?:ve|d|ll)\b")
+_WE_SUBJECT = re.compile(r"\bwe\b|\bwe'(?:ve|d|re|ll)\b")
+_PAST_VERB = re.compile(r"\b(?:i|we) (?:\w+ed|built|wrote|ran|made|took|set|led|sent|brought)\b")
+_PRESENT_GENERAL = re.compile(r"\b(?:is|are|matters|means|needs|helps)\b")
+_NUMBER = re.compile(r"\d|\bpercent\b|\bzero\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Segmentation:
+    """One part label per sentence, and per token."""
+
+    sentence_parts: tuple[Part, ...]
+    token_parts: tuple[Part, ...]
+    used_headings: bool
+
+
+def sentence_scores(sentence: str) -> dict[Part, float]:
+    """Content-cue score of one sentence for each part (position not included)."""
+    s = normalize(sentence)
+    scores = {p: 0.0 for p in PARTS}
+    for part_name, cues in compiled_cues().items():
+        part = Part(part_name)
+        for rx, weight in cues:
+            if rx.search(s):
+                scores[part] += weight
+    i_n = len(_I_SUBJECT.findall(s))
+    we_n = len(_WE_SUBJECT.findall(s))
+    if _PAST_VERB.search(s):
+        scores[Part.ACTION] += 0.6
+    if i_n == 0 and we_n == 0:
+        # Third-person description reads as context or outcome, rarely as an action.
+        scores[Part.SITUATION] += 0.4
+        scores[Part.RESULT] += 0.4
+        scores[Part.ACTION] -= 0.6
+    if _NUMBER.search(s):
+        scores[Part.RESULT] += 0.5
+        scores[Part.SITUATION] += 0.2
+    if _PRESENT_GENERAL.search(s) and i_n <= 1:
+        scores[Part.REFLECTION] += 0.4
+    return scores
+
+
+def _position_prior(center: float) -> dict[Part, float]:
+    """Penalty for a sentence at relative position ``center`` (0..1) being in each part."""
+    out: dict[Part, float] = {}
+    lo = 0.0
+    for part, hi in zip(PARTS, _EXPECTED_END, strict=True):
+        dist = 0.0 if lo <= center <= hi else min(abs(center - lo), abs(center - hi))
+        out[part] = -_POSITION_WEIGHT * dist
+        lo = hi
+    return out
+
+
+def segment(tokens: Sequence[Token], sentences: Sequence[Sentence]) -> Segmentation:
+    if not sentences:
+        return Segmentation((), (), False)
+    headings = [heading_part(s.text) for s in sentences]
+    if any(headings):
+        labels = _from_headings(sentences, headings)
+        if labels is not None:
+            return _expand(labels, sentences, len(tokens), used_headings=True)
+
+    total_tokens = max(1, sum(s.size for s in sentences))
+    emissions: list[dict[Part, float]] = []
+    seen = 0
+    for s in sentences:
+        center = (seen + s.size / 2) / total_tokens
+        seen += s.size
+        cue = sentence_scores(s.text)
+        prior = _position_prior(center)
+        # Long sentences carry more evidence for their cues; scale gently.
+        weight = 1.0 + min(1.0, math.log1p(s.size) / 4)
+        emissions.append({p: cue[p] * weight + prior[p] for p in PARTS})
+    labels = _viterbi(emissions)
+    return _expand(labels, sentences, len(tokens), used_headings=False)
+
+
+def _viterbi(emissions: Sequence[Mapping[Part, float]]) -> list[Part]:
+    n, k = len(emissions), len(PARTS)
+    score = [[_NEG] * k for _ in range(n)]
+    back = [[0] * k for _ in range(n)]
+    for j in range(k):
+        score[0][j] = emissions[0][PARTS[j]] - _SKIP_PENALTY * j
+    for i in range(1, n):
+        for j in range(k):
+            best, arg = _NEG, 0
+            for prev in range(j + 1):
+                skipped = max(0, j - prev - 1)
+                cand = score[i - 1][prev] - _SKIP_PENALTY * skipped
+                if cand > best:
+                    best, arg = cand, prev
+            score[i][j] = best + emissions[i][PARTS[j]]
+            back[i][j] = arg
+    # Ending early means the remaining parts are missing; the reflection is often missing.
+    final = [score[n - 1][j] - _SKIP_PENALTY * 0.6 * (k - 1 - j) for j in range(k)]
+    j = max(range(k), key=lambda x: final[x])
+    path = [j]
+    for i in range(n - 1, 0, -1):
+        j = back[i][j]
+        path.append(j)
+    path.reverse()
+    return [PARTS[j] for j in path]
+
+
+def _from_headings(
+    sentences: Sequence[Sentence], headings: Sequence[str | None]
+) -> list[Part] | None:
+    """Labels from explicit headings; sentences before the first heading get the part before it.
+
+    Returns None when headings are too sparse to trust (fewer than two).
+    """
+    if sum(1 for h in headings if h) < 2:
+        return None
+    labels: list[Part] = []
+    current: Part | None = None
+    first = next(Part(h) for h in headings if h)
+    for h in headings:
+        if h:
+            current = Part(h)
+        labels.append(current if current is not None else PARTS[max(0, first.index - 1)])
+    return labels
+
+
+def _expand(
+    labels: Sequence[Part], sentences: Sequence[Sentence], n_tokens: int, *, used_headings: bool
+) -> Segmentation:
+    token_parts: list[Part] = [Part.SITUATION] * n_tokens
+    for label, s in zip(labels, sentences, strict=True):
+        for t in range(s.first, s.last + 1):
+            token_parts[t] = label
+    return Segmentation(tuple(labels), tuple(token_parts), used_headings)
+
+
+def labels_from_marks(tokens: Sequence[Token], part_starts: Mapping[Part, float]) -> list[Part]:
+    """Manual marks (part -> start second) override detection, word by word."""
+    marks = sorted(part_starts.items(), key=lambda kv: kv[1])
+    out: list[Part] = []
+    for tok in tokens:
+        t = tok.start_s if tok.start_s is not None else 0.0
+        label = Part.SITUATION
+        for part, start in marks:
+            if start <= t + 1e-6:
+                label = part
+        out.append(label)
+    return out
