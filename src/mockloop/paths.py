@@ -16,19 +16,19 @@ def home() -> Path:
     """The data folder (database, audio, settings, caches), created private (0700)."""
     env = os.environ.get("MOCKLOOP_HOME")
     path = Path(env).expanduser() if env else Path(platformdirs.user_data_dir("mockloop"))
-    _ensure_private_dir(path)
+    ensure_private_dir(path)
     return path
 
 
 def audio_dir() -> Path:
     path = home() / "audio"
-    _ensure_private_dir(path)
+    ensure_private_dir(path)
     return path
 
 
 def cache_dir() -> Path:
     path = home() / "cache"
-    _ensure_private_dir(path)
+    ensure_private_dir(path)
     return path
 
 
@@ -36,7 +36,7 @@ def settings_path() -> Path:
     return home() / "settings.json"
 
 
-def _ensure_private_dir(path: Path) -> None:
+def ensure_private_dir(path: Path) -> None:
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
         if path.stat().st_mode & 0o077:
