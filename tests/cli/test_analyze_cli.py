@@ -9,7 +9,11 @@ from pathlib import Path
 
 import pytest
 
-STRONG = (
+from mockloop.core.content import load_bank
+
+#: A complete, realistic-length strong answer: the Think Big pattern's model answer.
+STRONG = load_bank().pattern("scaled-beyond-scope").strong_answer()
+SHORT = (
     "While working as an SDE2 at a bank, our fraud alerts were arriving an hour late. "
     "It was not my team's system and there was no ticket, but I decided to fix it. "
     "I traced the delay to a batch job. I rewrote it as a stream consumer. I added an alarm on lag. "
@@ -25,25 +29,50 @@ def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[s
         capture_output=True,
         timeout=60,
     )
-    return subprocess.CompletedProcess(proc.args, proc.returncode, proc.stdout.decode(), proc.stderr.decode())
+    return subprocess.CompletedProcess(
+        proc.args, proc.returncode, proc.stdout.decode(), proc.stderr.decode()
+    )
 
 
 def test_json_contract(tmp_path: Path) -> None:
     f = tmp_path / "answer.txt"
     f.write_text(STRONG)
-    r = run("analyze", str(f), "--json", "--question", "own-outside-scope" if False else "tb-scaled-beyond-scope", "--level", "senior")
+    r = run(
+        "analyze",
+        str(f),
+        "--json",
+        "--question",
+        "own-outside-scope" if False else "tb-scaled-beyond-scope",
+        "--level",
+        "senior",
+    )
     assert r.returncode == 0, r.stderr
     d = json.loads(r.stdout)
     assert d["schema_version"] == 1 and d["analyzer_version"]
     assert d["input"] == {"path": str(f), "kind": "text", "duration_s": None}
     assert d["question"] == {"id": "tb-scaled-beyond-scope", "principle": "think-big"}
-    assert [p["part"] for p in d["parts"]] == ["situation", "task", "action", "result", "reflection"]
+    assert [p["part"] for p in d["parts"]] == [
+        "situation",
+        "task",
+        "action",
+        "result",
+        "reflection",
+    ]
     for p in d["parts"]:
         assert set(p) >= {"part", "text", "start_s", "end_s", "duration_s", "target_s", "status"}
         assert p["status"] in ("short", "ok", "long")
     assert d["words"] == []
-    assert set(d["signals"]) >= {"i_count", "we_count", "self_initiated", "scope_boundary", "metric_delta",
-                                 "business_impact", "second_order", "specific_reflection", "numbers"}
+    assert set(d["signals"]) >= {
+        "i_count",
+        "we_count",
+        "self_initiated",
+        "scope_boundary",
+        "metric_delta",
+        "business_impact",
+        "second_order",
+        "specific_reflection",
+        "numbers",
+    }
     assert set(d["delivery"]) >= {"wpm", "fillers", "hedges", "long_pauses"}
     assert set(d["scores"]) == {"ownership", "metrics", "reflection", "pacing"}
     assert all(0 <= v <= 4 for v in d["scores"].values())
@@ -70,7 +99,11 @@ def test_probe_answer(tmp_path: Path) -> None:
 
 def test_latin1_text_is_read(tmp_path: Path) -> None:
     f = tmp_path / "latin.txt"
-    f.write_bytes("I fixed the caf\xe9 ordering service; latency went from 900 ms to 200 ms.".encode("latin-1"))
+    f.write_bytes(
+        "I fixed the caf\xe9 ordering service; latency went from 900 ms to 200 ms.".encode(
+            "latin-1"
+        )
+    )
     r = run("analyze", str(f), "--json")
     assert r.returncode == 0, r.stderr
     assert "café" in json.loads(r.stdout)["transcript"]

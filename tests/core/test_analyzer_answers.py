@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,9 @@ def test_own_and_seed_answers(case: dict[str, Any]) -> None:
     for code in case.get("flags", []):
         assert code in codes, f"expected {code} in {codes}"
     for code in case.get("not_flags", []):
-        assert code not in codes, f"did not expect {code}: {[f for f in report.flags if f.code == code]}"
+        assert code not in codes, (
+            f"did not expect {code}: {[f for f in report.flags if f.code == code]}"
+        )
     for part_name, first_words in (case.get("parts") or {}).items():
         part = report.part(Part(part_name))
         assert part is not None, f"{part_name} missing"
@@ -35,7 +38,7 @@ def test_own_and_seed_answers(case: dict[str, Any]) -> None:
 def test_parts_cover_the_whole_transcript_in_order() -> None:
     for case in ANSWERS:
         report = analyze(Transcript(text=case["text"]))
-        order = [p.part.index for p in report.parts]
+        order = [p.part.order for p in report.parts]
         assert order == sorted(order)
         assert " ".join(" ".join(p.text for p in report.parts).split()) == " ".join(
             case["text"].split()
@@ -63,13 +66,21 @@ def test_pattern_strong_answer_is_strong_and_split_at_its_parts(pattern_id: str)
     pat = bank.pattern(pattern_id)
     report = analyze(Transcript(text=pat.strong_answer()), question=pat.question, bank=bank)
     assert report.verdict is Verdict.STRONG, [(f.code, f.quote) for f in report.flags]
-    found = 0
-    for part in pat.parts:
-        got = report.part(part.part)
-        if got is not None and " ".join(got.text.split()) == " ".join(part.example.split()):
-            found += 1
-    # Every part boundary exact for most patterns; never more than one part off.
-    assert found >= 4, [(p.part.value, p.text[:50]) for p in report.parts]
+
+    # Where each part starts, in sentences: the truth from the pattern, the guess from the report.
+    def starts(texts: list[str]) -> list[int]:
+        out, n = [], 0
+        for t in texts:
+            out.append(n)
+            n += len(re.findall(r"[.!?](?:\s|$)", t.strip() + " "))
+        return out
+
+    truth = starts([p.example for p in pat.parts])
+    assert [p.part for p in report.parts] == list(PARTS), [p.part for p in report.parts]
+    guess = starts([p.text for p in report.parts])
+    # Each boundary within one sentence of the truth, and most of them exact.
+    assert all(abs(a - b) <= 1 for a, b in zip(truth, guess, strict=True)), (truth, guess)
+    assert sum(a == b for a, b in zip(truth, guess, strict=True)) >= 4, (truth, guess)
     for part in pat.parts:
         for phrase in part.key_phrases:
             assert phrase.lower() in report.transcript.lower()

@@ -59,24 +59,31 @@ def _error(root: Path) -> str:
 
 
 def test_missing_field_names_file_item_field(content_copy: Path) -> None:
-    path = content_copy / "questions" / "ownership.yaml"
+    path = content_copy / "questions" / "dive-deep.yaml"
     text = path.read_text()
     first_probe_kind = text.index("kind:")
     line_end = text.index("\n", first_probe_kind)
-    path.write_text(text[:first_probe_kind] + "kind_typo:" + text[first_probe_kind + 5 : line_end] + text[line_end:])
+    path.write_text(
+        text[:first_probe_kind]
+        + "kind_typo:"
+        + text[first_probe_kind + 5 : line_end]
+        + text[line_end:]
+    )
     msg = _error(content_copy)
-    assert "questions/ownership.yaml" in msg and "field 'kind'" in msg and "missing" in msg
-    assert "own-" in msg  # the item id
+    assert "questions/dive-deep.yaml" in msg and "field 'kind'" in msg and "missing" in msg
+    assert "dd-" in msg  # the item id
 
 
 def test_bad_yaml_names_file_and_line(content_copy: Path) -> None:
-    (content_copy / "questions" / "frugality.yaml").write_text("principle: frugality\nquestions: [\n  - id: x\n")
+    (content_copy / "questions" / "frugality.yaml").write_text(
+        "principle: frugality\nquestions: [\n  - id: x\n"
+    )
     msg = _error(content_copy)
     assert "questions/frugality.yaml" in msg and "invalid YAML" in msg
 
 
 def test_bad_probe_kind_and_duplicate_id(content_copy: Path) -> None:
-    path = content_copy / "questions" / "dive-deep.yaml"
+    path = content_copy / "questions" / "earn-trust.yaml"
     text = path.read_text()
     for kind in PROBE_KINDS:
         text = text.replace(f"kind: {kind}", "kind: vibes", 1)
@@ -89,9 +96,15 @@ def test_key_phrase_must_occur_in_example(content_copy: Path) -> None:
     text = path.read_text()
     idx = text.index("key_phrases:")
     nl = text.index("\n", idx)
-    path.write_text(text[: nl + 1] + "      - a phrase that is nowhere in the example\n" + text[nl + 1 :])
+    path.write_text(
+        text[: nl + 1] + "      - a phrase that is nowhere in the example\n" + text[nl + 1 :]
+    )
     msg = _error(content_copy)
-    assert "patterns/scaled-beyond-scope.yaml" in msg and "key_phrases" in msg and "does not occur" in msg
+    assert (
+        "patterns/scaled-beyond-scope.yaml" in msg
+        and "key_phrases" in msg
+        and "does not occur" in msg
+    )
 
 
 def test_not_a_content_folder(tmp_path: Path) -> None:

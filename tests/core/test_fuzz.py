@@ -12,9 +12,55 @@ from mockloop.core.content import Probe
 from mockloop.core.model import Report, Transcript, Word
 
 _WORDS = st.sampled_from(
-    "I we my manager asked me Situation: Task: Action: Result: from 5% to 0 by $3K teams adopted "
-    "learned communication is important . , ! ? um uh like they handled it not my team no ticket "
-    "\n zero one 1,000 0.3 ms looking back next time".split(" ")
+    [
+        "I",
+        "we",
+        "my",
+        "manager",
+        "asked",
+        "me",
+        "Situation:",
+        "Task:",
+        "Action:",
+        "Result:",
+        "from",
+        "5%",
+        "to",
+        "0",
+        "by",
+        "$3K",
+        "teams",
+        "adopted",
+        "learned",
+        "communication",
+        "is",
+        "important",
+        ".",
+        ",",
+        "!",
+        "?",
+        "um",
+        "uh",
+        "like",
+        "they",
+        "handled",
+        "it",
+        "not",
+        "my",
+        "team",
+        "no",
+        "ticket",
+        "\n",
+        "zero",
+        "one",
+        "1,000",
+        "0.3",
+        "ms",
+        "looking",
+        "back",
+        "next",
+        "time",
+    ]
 )
 
 
@@ -31,8 +77,10 @@ def test_any_text(text: str) -> None:
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(
-        st.tuples(st.sampled_from(["I", "fixed", "it.", "we", "from", "5%", "to", "1%.", "learned", ""]),
-                  st.floats(0, 5, allow_nan=False)),
+        st.tuples(
+            st.sampled_from(["I", "fixed", "it.", "we", "from", "5%", "to", "1%.", "learned", ""]),
+            st.floats(0, 5, allow_nan=False),
+        ),
         max_size=80,
     )
 )

@@ -15,7 +15,9 @@ SEED = yaml.safe_load((Path(__file__).parent / "data" / "seed_strong.yaml").read
 
 
 def _probe(kind: str) -> Probe:
-    return Probe("test-probe", "tb-scaled-beyond-scope", "A follow-up?", kind, "intent", "w", "ww", "s", "sw")
+    return Probe(
+        "test-probe", "tb-scaled-beyond-scope", "A follow-up?", kind, "intent", "w", "ww", "s", "sw"
+    )
 
 
 @pytest.mark.parametrize("case", SEED["probes"], ids=[c["kind"] for c in SEED["probes"]])
@@ -32,7 +34,10 @@ def test_seed_probe_answers(case: dict[str, str]) -> None:
 
 
 def test_influence_routing_is_a_handoff_disqualifier() -> None:
-    r = analyze(Transcript(text="I pinged their lead on chat and they took it from there."), probe=_probe("influence"))
+    r = analyze(
+        Transcript(text="I pinged their lead on chat and they took it from there."),
+        probe=_probe("influence"),
+    )
     assert "handoff" in r.flag_codes()
     assert r.flags[0].severity.value == "disqualifier"
 
@@ -48,9 +53,14 @@ def test_every_content_probe_weak_scores_below_its_strong() -> None:
             strong = analyze(Transcript(text=p.strong), probe=p, bank=bank)
             total += 1
             order = {Verdict.WEAK: 0, Verdict.MIXED: 1, Verdict.STRONG: 2}
-            if not (order[weak.verdict] < order[strong.verdict] or (weak.scores.intent or 0) < (strong.scores.intent or 0)):
+            if not (
+                order[weak.verdict] < order[strong.verdict]
+                or (weak.scores.intent or 0) < (strong.scores.intent or 0)
+            ):
                 wrong += 1
-                misses.append(f"{p.id} ({p.kind}) weak={weak.verdict.value}/{weak.scores.intent} strong={strong.verdict.value}/{strong.scores.intent}")
+                misses.append(
+                    f"{p.id} ({p.kind}) weak={weak.verdict.value}/{weak.scores.intent} strong={strong.verdict.value}/{strong.scores.intent}"
+                )
     assert total >= 128
     # Rules are heuristics; demand they rank at least 90% of the written pairs correctly.
     assert wrong <= total * 0.10, "\n".join(misses)

@@ -47,10 +47,19 @@ def test_missing_task_is_reported_not_invented() -> None:
 def test_timed_words_give_audio_time_parts_and_pace() -> None:
     words = _timed(
         [
-            ("While working as an SDE2 at a bank, our fraud alerts were arriving an hour late.", 0.0),
+            (
+                "While working as an SDE2 at a bank, our fraud alerts were arriving an hour late.",
+                0.0,
+            ),
             ("It was not my team's system and there was no ticket, but I decided to fix it.", 12.0),
-            ("I traced the delay to a batch job. I rewrote it as a stream consumer. I added an alarm on lag.", 24.0),
-            ("As a result alert delay went from 60 minutes to 2 minutes, saving $40K a month, and the payments team adopted the consumer.", 70.0),
+            (
+                "I traced the delay to a batch job. I rewrote it as a stream consumer. I added an alarm on lag.",
+                24.0,
+            ),
+            (
+                "As a result alert delay went from 60 minutes to 2 minutes, saving $40K a month, and the payments team adopted the consumer.",
+                70.0,
+            ),
             ("Looking back, the real gap was that no team owned alert latency as a metric.", 90.0),
         ]
     )
@@ -63,15 +72,25 @@ def test_timed_words_give_audio_time_parts_and_pace() -> None:
     assert abs((starts[Part.RESULT] or 0) - 70.0) < 0.01
     assert abs((starts[Part.REFLECTION] or 0) - 90.0) < 0.01
     action = r.part(Part.ACTION)
-    assert action is not None and abs(action.duration_s - 46.0) < 0.01  # runs until the result starts
+    assert (
+        action is not None and abs(action.duration_s - 46.0) < 0.01
+    )  # runs until the result starts
     assert action.wpm is not None and 20 < action.wpm < 40  # 21 words over 46 s
     assert len(r.words) == len(words) and {w.part for w in r.words} == set(Part)
     assert r.delivery.long_pauses is not None and r.delivery.long_pauses >= 3
 
 
 def test_manual_marks_override_detection() -> None:
-    words = _timed([("one two three four five six seven eight nine ten eleven twelve", 0.0)], wps=1.0)
-    marks = {Part.SITUATION: 0.0, Part.TASK: 3.0, Part.ACTION: 5.0, Part.RESULT: 9.0, Part.REFLECTION: 11.0}
+    words = _timed(
+        [("one two three four five six seven eight nine ten eleven twelve", 0.0)], wps=1.0
+    )
+    marks = {
+        Part.SITUATION: 0.0,
+        Part.TASK: 3.0,
+        Part.ACTION: 5.0,
+        Part.RESULT: 9.0,
+        Part.REFLECTION: 11.0,
+    }
     r = analyze(Transcript.from_words(words, duration_s=12.0), part_starts=marks)
     assert [p.part for p in r.parts] == list(Part)
     assert r.part(Part.TASK) is not None and r.part(Part.TASK).text == "four five"  # type: ignore[union-attr]
@@ -79,9 +98,15 @@ def test_manual_marks_override_detection() -> None:
 
 
 def test_level_scales_targets_and_flags_over_time() -> None:
-    long_situation = "While working as an engineer at a bank our system was old. " * 20
-    text = long_situation + "I fixed it. Latency went from 5 s to 1 s. Looking back, I learned the system needed an owner."
-    sde1 = analyze(Transcript(text=text), level=__import__("mockloop.core.model", fromlist=["Level"]).Level.SDE1)
+    long_situation = "While working as an engineer at a bank our system was old. " * 30
+    text = (
+        long_situation
+        + "I fixed it. Latency went from 5 s to 1 s. Looking back, I learned the system needed an owner."
+    )
+    sde1 = analyze(
+        Transcript(text=text),
+        level=__import__("mockloop.core.model", fromlist=["Level"]).Level.SDE1,
+    )
     assert sde1.budget_s == 120.0
     sit = sde1.part(Part.SITUATION)
     assert sit is not None and sit.status == "long"
@@ -98,6 +123,6 @@ def test_numbers_with_units() -> None:
     found = {(n.text, n.unit) for n in r.signals.numbers}
     assert ("0.3%", "%") in found
     assert any(t.startswith("$8") and u == "$" for t, u in found)
-    assert ("12", "h") in found and ("40 ms", "ms") in found or ("40", "ms") in found
+    assert (("12", "h") in found and ("40 ms", "ms") in found) or ("40", "ms") in found
     assert ("2,500", "users") in found
     assert r.signals.metric_delta and r.signals.business_impact and r.signals.second_order

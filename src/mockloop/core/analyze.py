@@ -36,7 +36,13 @@ from mockloop.core.model import (
     Verdict,
 )
 from mockloop.core.segment import labels_from_marks, segment
-from mockloop.core.text import Token, normalize, split_sentences, tokens_from_text, tokens_from_words
+from mockloop.core.text import (
+    Token,
+    normalize,
+    split_sentences,
+    tokens_from_text,
+    tokens_from_words,
+)
 from mockloop.core.timing import (
     PACE_BAND_WPM,
     long_pauses,
@@ -55,13 +61,139 @@ _I_RE = re.compile(r"\b(?:i|i'm|i've|i'd|i'll)\b")
 _WE_RE = re.compile(r"\b(?:we|we're|we've|we'd|we'll)\b")
 _SENT_RE = re.compile(r"[^.!?]+[.!?]*")
 _STOP = frozenset(
-    """a an the and or but so to of in on at for with by from as is was were be been being it
-    its this that these those i me my we our us you your they them their he she his her what
-    which who when where how why not no do did does done have has had will would could should
-    can may might just very really also then than there here about into over more most some
-    any all each other only own same too out up down off again further once while because until
-    after before during through between both few such nor now get got make made take took like
-    well much many even still back way thing things lot learned learnt taught realized time""".split()
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "so",
+        "to",
+        "of",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "by",
+        "from",
+        "as",
+        "is",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "i",
+        "me",
+        "my",
+        "we",
+        "our",
+        "us",
+        "you",
+        "your",
+        "they",
+        "them",
+        "their",
+        "he",
+        "she",
+        "his",
+        "her",
+        "what",
+        "which",
+        "who",
+        "when",
+        "where",
+        "how",
+        "why",
+        "not",
+        "no",
+        "do",
+        "did",
+        "does",
+        "done",
+        "have",
+        "has",
+        "had",
+        "will",
+        "would",
+        "could",
+        "should",
+        "can",
+        "may",
+        "might",
+        "just",
+        "very",
+        "really",
+        "also",
+        "then",
+        "than",
+        "there",
+        "here",
+        "about",
+        "into",
+        "over",
+        "more",
+        "most",
+        "some",
+        "any",
+        "all",
+        "each",
+        "other",
+        "only",
+        "own",
+        "same",
+        "too",
+        "out",
+        "up",
+        "down",
+        "off",
+        "again",
+        "further",
+        "once",
+        "while",
+        "because",
+        "until",
+        "after",
+        "before",
+        "during",
+        "through",
+        "between",
+        "both",
+        "few",
+        "such",
+        "nor",
+        "now",
+        "get",
+        "got",
+        "make",
+        "made",
+        "take",
+        "took",
+        "like",
+        "well",
+        "much",
+        "many",
+        "even",
+        "still",
+        "back",
+        "way",
+        "thing",
+        "things",
+        "lot",
+        "learned",
+        "learnt",
+        "taught",
+        "realized",
+        "time",
+    ]
 )
 
 
@@ -255,7 +387,7 @@ def _content_words(text: str) -> set[str]:
     return {
         w
         for w in re.findall(r"[a-z][a-z0-9'-]+|\d[\d.,%]*", text)
-        if len(w) > 3 and w not in _STOP or w[:1].isdigit()
+        if (len(w) > 3 and w not in _STOP) or w[:1].isdigit()
     }
 
 
@@ -294,9 +426,8 @@ def find_numbers(parts: Sequence[PartReport]) -> list[NumberMention]:
                 value = float(m.group("num").replace(",", ""))
             except ValueError:
                 continue
-            unit = _unit_after(m, text)
-            if unit is None and m.group("cur"):
-                unit = "$"
+            # "$8K per week" is money (per week), so a currency sign wins over what follows.
+            unit = "$" if m.group("cur") else _unit_after(m, text)
             suffix = (m.group("suf") or "").strip().lower()
             if suffix in ("k", "m", "bn", "b"):
                 value *= {"k": 1e3, "m": 1e6, "bn": 1e9, "b": 1e9}[suffix]
@@ -365,7 +496,9 @@ def flag_we_language(ctx: _Ctx, signals: Signals) -> list[Flag]:
     if not action:
         return []
     if signals.we_count >= 3 and signals.we_count > signals.i_count:
-        sent = next((s for s in _sentences(ctx.raw_parts[Part.ACTION]) if count_we(normalize(s))), "")
+        sent = next(
+            (s for s in _sentences(ctx.raw_parts[Part.ACTION]) if count_we(normalize(s))), ""
+        )
         return [_flag("we_language", Severity.DISQUALIFIER, Part.ACTION, sent)]
     return []
 
@@ -379,7 +512,7 @@ def flag_handoff(raw_text: str, part: Part | None) -> list[Flag]:
             return [_flag("handoff", Severity.DISQUALIFIER, part, sents[i])]
         if not _any("handoff_route", s) or _any("own_work", s):
             continue
-        window = [s] + norm[i + 1 : i + 2]
+        window = [s, *norm[i + 1 : i + 2]]
         others = [w for w in window if _any("handoff_others_fixed", w)]
         if others and not any(_any("own_work", w) for w in window[1:]):
             quote = " ".join(sents[i : i + len(window)]) if others[0] is not s else sents[i]
@@ -421,10 +554,17 @@ def flag_metrics(ctx: _Ctx, signals: Signals, numbers: Sequence[NumberMention]) 
         return [_flag("no_metrics", Severity.WARNING, Part.RESULT, quote)]
     out: list[Flag] = []
     if not signals.metric_delta:
-        out.append(_flag("no_delta", Severity.WARNING, Part.RESULT, (_sentences(raw_zone) or [""])[0]))
+        out.append(
+            _flag("no_delta", Severity.WARNING, Part.RESULT, (_sentences(raw_zone) or [""])[0])
+        )
     if not signals.business_impact:
         out.append(
-            _flag("no_business_impact", Severity.WARNING, Part.RESULT, (_sentences(raw_zone) or [""])[0])
+            _flag(
+                "no_business_impact",
+                Severity.WARNING,
+                Part.RESULT,
+                (_sentences(raw_zone) or [""])[0],
+            )
         )
     return out
 
@@ -470,7 +610,12 @@ def flag_parts_and_time(
     total = total_duration(parts, transcript)
     if total > budget_s * _OVER_TIME_RATIO:
         out.append(
-            _flag("over_time", Severity.WARNING, None, f"{total:.0f} s against a {budget_s:.0f} s budget")
+            _flag(
+                "over_time",
+                Severity.WARNING,
+                None,
+                f"{total:.0f} s against a {budget_s:.0f} s budget",
+            )
         )
     return out
 
@@ -515,9 +660,7 @@ def repeated_phrases(norm_text: str, *, n: int = 3, min_count: int = 3, top: int
 def flag_delivery(delivery: Delivery, n_words: int) -> list[Flag]:
     out: list[Flag] = []
     if n_words and delivery.fillers / n_words > 0.03 and delivery.fillers >= 3:
-        out.append(
-            _flag("filler_heavy", Severity.WARNING, None, ", ".join(delivery.filler_words))
-        )
+        out.append(_flag("filler_heavy", Severity.WARNING, None, ", ".join(delivery.filler_words)))
     if delivery.hedges >= 3:
         out.append(_flag("hedging", Severity.WARNING, None, f"{delivery.hedges} hedges"))
     if delivery.repeated_phrases:
@@ -553,9 +696,10 @@ def score_ownership(flags: Sequence[Flag], signals: Signals, parts: Sequence[Par
         score -= 3
     if "no_scope_boundary" in codes:
         score -= 1
-    if signals.i_count + signals.we_count and signals.i_count / (
+    if (
         signals.i_count + signals.we_count
-    ) < 0.6:
+        and signals.i_count / (signals.i_count + signals.we_count) < 0.6
+    ):
         score -= 1
     if not any(p.part is Part.ACTION for p in parts):
         score -= 2
@@ -581,7 +725,14 @@ def score_reflection(ctx: _Ctx, signals: Signals, flags: Sequence[Flag]) -> int:
 
 def score_pacing(flags: Sequence[Flag]) -> int:
     """Time against targets and spoken delivery: each timing miss costs 1, each delivery habit 1."""
-    timing_codes = ("part_missing", "part_long", "part_short", "over_time", "pace_fast", "pace_slow")
+    timing_codes = (
+        "part_missing",
+        "part_long",
+        "part_short",
+        "over_time",
+        "pace_fast",
+        "pace_slow",
+    )
     delivery_codes = ("filler_heavy", "hedging", "long_pauses")
     misses = sum(1 for f in flags if f.code in timing_codes)
     habits = sum(1 for f in flags if f.code in delivery_codes)
@@ -664,7 +815,9 @@ def _analyze_probe(
     else:
         duration = len(tokens) / 150.0 * 60.0
     if duration > PROBE_TARGET_S * 2:
-        flags.append(_flag("over_time", Severity.WARNING, None, f"{duration:.0f} s for a follow-up"))
+        flags.append(
+            _flag("over_time", Severity.WARNING, None, f"{duration:.0f} s for a follow-up")
+        )
     flags += flag_delivery(delivery, len(tokens))
 
     scores = Scores(
@@ -696,13 +849,31 @@ def _analyze_probe(
     )
 
 
+#: The flag a probe answer gets when it misses its probe's intent.
+_PROBE_MISS = {
+    "influence": "no_ownership_action",
+    "tradeoff": "no_tradeoff",
+    "do_differently": "generic_change",
+    "metrics": "no_metrics",
+    "depth": "vague_detail",
+    "mechanism": "no_mechanism",
+    "learning": "generic_reflection",
+    "stakeholder": "no_evidence",
+}
+
+
 def _probe_intent(
     kind: str, raw: str, norm: str, signals: Signals, flags: Sequence[Flag]
 ) -> tuple[int, list[Flag]]:
     """0-4 for how well the answer meets the probe's intent, and the flag when it misses."""
     lead = (_sentences(raw) or [raw])[0]
-    i_actions = len(re.findall(r"\bi (?:\w+ed|built|wrote|brought|ran|made|took|set|led|sat|met"
-                               r"|showed|gave|drew|found|chose|spent|put|kept|sought)\b", norm))
+    i_actions = len(
+        re.findall(
+            r"\bi (?:\w+ed|built|wrote|brought|ran|made|took|set|led|sat|met"
+            r"|showed|gave|drew|found|chose|spent|put|kept|sought)\b",
+            norm,
+        )
+    )
     handoff = any(f.code in ("handoff", "we_language") for f in flags)
     out: list[Flag] = []
 
@@ -711,7 +882,8 @@ def _probe_intent(
 
     score: int
     if kind == "influence":
-        score = min(4, i_actions + _any("evidence", norm) + _any("own_work", norm))
+        # Owning = personal actions + bringing a solution or evidence + winning buy-in.
+        score = min(2, i_actions) + _any("own_solution", norm) + _any("persuasion", norm)
         if handoff:
             score = min(score, 1)
         elif score <= 1:
@@ -722,43 +894,79 @@ def _probe_intent(
         if hits == 0:
             miss("no_tradeoff")
     elif kind == "do_differently":
-        concrete = re.search(r"\bi(?:'d| would)(?: have)? (?!communicate|be more|work harder|try"
-                             r" harder|plan better)\w+", norm)
+        concrete = re.search(
+            r"\bi(?:'d| would)(?: have)? (?!communicate|be more|work harder|try"
+            r" harder|plan better)\w+",
+            norm,
+        )
         generic = _any("platitude", norm)
-        score = (2 if concrete else 0) + (1 if signals.specific_reflection else 0) + (
-            1 if _any("mechanism", norm) or _any("insight_depth", norm) else 0)
+        score = (
+            (2 if concrete else 0)
+            + (1 if signals.specific_reflection else 0)
+            + (1 if _any("mechanism", norm) or _any("insight_depth", norm) else 0)
+        )
         if generic and not signals.specific_reflection:
             score = min(score, 1)
         if score <= 1:
             m = _first_match("platitude", norm)
             miss("generic_change", _quote(raw, norm, m) if m else lead)
     elif kind == "metrics":
-        score = score_metrics(signals, [NumberMention(n.text, n.value, n.unit, Part.RESULT)
-                                        for n in signals.numbers])
+        score = score_metrics(
+            signals, [NumberMention(n.text, n.value, n.unit, Part.RESULT) for n in signals.numbers]
+        )
         if not signals.numbers and not signals.metric_delta:
             m = _first_match("activity_only_result", norm)
             miss("no_metrics", _quote(raw, norm, m) if m else lead)
     elif kind == "depth":
-        score = min(4, (i_actions >= 2) + bool(signals.numbers) + _any("causal", norm)
-                    + (len(norm.split()) >= 35) + _any("evidence", norm))
+        score = min(
+            4,
+            (i_actions >= 2)
+            + bool(signals.numbers)
+            + _any("causal", norm)
+            + (len(norm.split()) >= 35)
+            + _any("evidence", norm),
+        )
         if score <= 1:
             miss("vague_detail")
     elif kind == "mechanism":
-        score = min(4, 2 * _any("mechanism", norm) + signals.second_order + (i_actions >= 1))
-        if not _any("mechanism", norm):
+        # A mechanism alone is reactive; strong answers say how it scales and what it catches.
+        has_mech = _any("mechanism", norm)
+        score = (
+            has_mech
+            + (signals.second_order or _any("scale_reach", norm))
+            + _any("proactive", norm)
+            + (len(norm.split()) >= 25)
+        )
+        if not has_mech:
             miss("no_mechanism")
     elif kind == "learning":
-        score = 3 + _any("insight_depth", norm) if signals.specific_reflection else (
-            1 if not _any("platitude", norm) else 0)
+        score = (
+            3 + _any("insight_depth", norm)
+            if signals.specific_reflection
+            else (1 if not _any("platitude", norm) else 0)
+        )
         if not signals.specific_reflection:
             m = _first_match("platitude", norm)
-            out.append(_flag("generic_reflection", Severity.WARNING, None,
-                             _quote(raw, norm, m) if m else lead))
+            out.append(
+                _flag(
+                    "generic_reflection",
+                    Severity.WARNING,
+                    None,
+                    _quote(raw, norm, m) if m else lead,
+                )
+            )
     else:  # stakeholder
-        score = min(4, 2 * _any("evidence", norm) + _any("listened", norm) + _any("commit", norm)
-                    + (i_actions >= 2))
+        score = min(
+            4,
+            2 * _any("evidence", norm)
+            + _any("listened", norm)
+            + _any("commit", norm)
+            + (i_actions >= 2),
+        )
         if not _any("evidence", norm):
             miss("no_evidence")
     if handoff:
         score = min(score, 1)
+    if score <= 1 and not out and not handoff:
+        miss(_PROBE_MISS[kind])
     return max(0, min(4, int(score))), out  # fmt: skip

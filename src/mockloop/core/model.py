@@ -22,7 +22,7 @@ class Part(StrEnum):
     REFLECTION = "reflection"
 
     @property
-    def index(self) -> int:
+    def order(self) -> int:
         return PARTS.index(self)
 
     @property

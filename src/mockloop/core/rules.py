@@ -225,10 +225,38 @@ PATTERNS: Mapping[str, tuple[str, ...]] = {
         r"|pre-?commit|ci check|test suite|regression test|design review|mechanism|process"
         r"|wiki|documentation|office hours)\b",
     ),
+    "own_solution": (
+        r"\b(?:brought|built|wrote|prototyped|prepared|drafted|submitted|shipped|paired on)\b",
+        r"\b(?:ready-to-merge|pull request|working fix|patch|proof of concept|prototype|design doc"
+        r"|benchmark|data)\b",
+    ),
+    "persuasion": (
+        r"\b(?:explained|showed|walked (?:them|him|her) through|demoed|presented|made the case"
+        r"|buy-in|bought in|convinced|persuaded|agreed to|signed off|won over)\b",
+    ),
+    "scale_reach": (
+        r"\b(?:multiple|several|many|all|every) (?:teams|services|regions|products)\b",
+        r"\bscaled\b",
+        r"\bbeyond (?:the|our|my) (?:initial|original|own)\b",
+        r"\b(?:reusable|shared library|standard|template|default)\b",
+    ),
+    "proactive": (
+        r"\bproactive(?:ly)?\b",
+        r"\b(?:detect|catch|isolate|prevent)s?\b",
+        r"\bautomatic(?:ally)?\b",
+        r"\bbefore (?:it|they|customers|users)\b",
+        r"\b\d",
+    ),
     "causal": (
-        r"\bbecause\b", r"\bso that\b", r"\bwhich (?:meant|caused|led)\b", r"\bcaused by\b",
-        r"\broot cause\b", r"\bturned out\b", r"\bdue to\b", r"\bthat's why\b",
-    ),  # fmt: skip
+        r"\bbecause\b",
+        r"\bso that\b",
+        r"\bwhich (?:meant|caused|led)\b",
+        r"\bcaused by\b",
+        r"\broot cause\b",
+        r"\bturned out\b",
+        r"\bdue to\b",
+        r"\bthat's why\b",
+    ),
     "evidence": (
         r"\b(?:data|metrics?|numbers|benchmark\w*|measur\w+|logs?|experiment|a/b|prototype|proof"
         r"|poc|graph|dashboard|survey|load test|profil\w+|evidence|analysis)\b",
@@ -274,68 +302,120 @@ NUM_PATTERN = (
 SEGMENT_CUES: Mapping[str, tuple[tuple[str, float], ...]] = {
     "situation": (
         (r"\b(?:while|when) (?:i was )?(?:working|i worked|i was) (?:as|at|on)\b", 2.5),
-        (r"\bat (?:my|our) (?:previous|last|current|old|first) (?:job|company|team|role|employer)",
-         2.5),
-        (r"\bi (?:was|worked as) (?:a|an|the) [\w -]{0,30}?(?:engineer|developer|sde\d?|lead"
-         r"|intern|manager|architect)\b", 2.0),
-        (r"\b(?:our|the|my) (?:team|company|service|system|platform|product|org) (?:was|were|had"
-         r"|owned|ran|handled|is|used|relied)\b", 1.2),
+        (
+            r"\bat (?:my|our) (?:previous|last|current|old|first) (?:job|company|team|role|employer)",
+            2.5,
+        ),
+        (
+            r"\bi (?:was|worked as) (?:a|an|the) [\w -]{0,30}?(?:engineer|developer|sde\d?|lead"
+            r"|intern|manager|architect)\b",
+            2.0,
+        ),
+        (
+            r"\b(?:our|the|my) (?:team|company|service|system|platform|product|org) (?:was|were|had"
+            r"|owned|ran|handled|is|used|relied)\b",
+            1.2,
+        ),
         (r"\bthere (?:was|were)\b", 1.0),
         (r"\b(?:back in|in 20\d\d|last year|a few years ago|at the time|at that time)\b", 1.5),
-        (r"\b(?:customers?|users?|clients?|developers?) (?:were|was|kept) (?:complaining|frustrated"
-         r"|unhappy|seeing|experiencing|waiting|hitting)\b", 1.2),
-        (r"\b(?:was|were) (?:causing|hurting|impacting|failing|dropping|timing out|slowing)\b", 1.0),
+        (
+            r"\b(?:customers?|users?|clients?|developers?) (?:were|was|kept) (?:complaining|frustrated"
+            r"|unhappy|seeing|experiencing|waiting|hitting)\b",
+            1.2,
+        ),
+        (
+            r"\b(?:was|were) (?:causing|hurting|impacting|failing|dropping|timing out|slowing)\b",
+            1.0,
+        ),
         (r"\bi (?:noticed|spotted|saw)\b", 0.8),
         (r"\b(?:recurring|intermittent|growing|constant)\b", 0.6),
     ),
     "task": (
-        (r"\b(?:my|the|our) (?:goal|task|job|objective|responsibility|challenge|mission|aim"
-         r"|commitment) (?:was|is|became)\b", 3.0),
+        (
+            r"\b(?:my|the|our) (?:goal|task|job|objective|responsibility|challenge|mission|aim"
+            r"|commitment) (?:was|is|became)\b",
+            3.0,
+        ),
         (r"\bi (?:needed|had|wanted|decided|set out|committed|promised) to\b", 1.8),
-        (r"\b(?:not my (?:team|job|code|service|area|responsibility|problem)|no ticket"
-         r"|(?:nobody|no one) (?:had )?asked|wasn't assigned|was not assigned|outside (?:my|our)"
-         r" (?:team|scope|area)|another team's)\b", 3.0),
+        (
+            r"\b(?:not my (?:team|job|code|service|area|responsibility|problem)|no ticket"
+            r"|(?:nobody|no one) (?:had )?asked|wasn't assigned|was not assigned|outside (?:my|our)"
+            r" (?:team|scope|area)|another team's)\b",
+            3.0,
+        ),
         (r"\bi was (?:responsible|accountable) for\b", 2.0),
         (r"\b(?:i|we) had to\b", 1.0),
         (r"\bi (?:was asked|was tasked|was assigned|took (?:it )?on|volunteered|owned)\b", 1.5),
         (r"\b(?:belonged|belongs) to\b", 1.2),
         (r"\bso i decided\b", 1.0),
+        (
+            r"\bi (?:set|gave) myself (?:the |a |one |two )?(?:goal|target|deadline|week|days?)\b",
+            2.0,
+        ),
     ),
     "action": (
-        (r"^(?:first|firstly|then|next|after that|to do that|to start|i started by|so i|second"
-         r"|third|from there|meanwhile)\b", 1.2),
-        (r"\bi (?:\w+ed|built|wrote|ran|made|took|set|led|drove|put|got|sent|brought|found|dug"
-         r"|chose|began|spent|met|sat|held|kept|sought|caught|went|did|drew|rewrote|shipped"
-         r"|paired|split|cut|broke|moved|gave|began|swapped|rebuilt)\b", 1.6),
+        (
+            r"^(?:first|firstly|then|next|after that|to do that|to start|i started by|so i|second"
+            r"|third|from there|meanwhile)\b",
+            1.2,
+        ),
+        (
+            r"\bi (?:\w+ed|built|wrote|ran|made|took|set|led|drove|put|got|sent|brought|found|dug"
+            r"|chose|began|spent|met|sat|held|kept|sought|caught|went|did|drew|rewrote|shipped"
+            r"|paired|split|cut|broke|moved|gave|began|swapped|rebuilt|read|spoke|wrote|taught|hit"
+            r"|fed|rode|threw|dropped|pulled|flew|sent|won|lost|stood|told|bought|sold|knew)\b",
+            1.6,
+        ),
         (r"\bwe (?:\w+ed|built|wrote|ran|made|took|set|shipped|split|moved|did)\b", 0.8),
-        (r"\b(?:implemented|designed|built|wrote|added|created|refactored|migrated|profiled"
-         r"|debugged|traced|reproduced|analy[sz]ed|deployed|proposed|presented|convinced"
-         r"|negotiated|tested|benchmarked|automated|instrumented|prototyped|pulled|submitted"
-         r"|rewrote|interviewed|mapped|drafted)\b", 1.0),
+        (
+            r"\b(?:implemented|designed|built|wrote|added|created|refactored|migrated|profiled"
+            r"|debugged|traced|reproduced|analy[sz]ed|deployed|proposed|presented|convinced"
+            r"|negotiated|tested|benchmarked|automated|instrumented|prototyped|pulled|submitted"
+            r"|rewrote|interviewed|mapped|drafted)\b",
+            1.0,
+        ),
     ),
     "result": (
-        (r"\b(?:as a result|the result|in the end|ultimately|the outcome|overall|this (?:led|resulted)"
-         r"|that (?:led|resulted)|which (?:led|resulted)|consequently|the impact|by the end|within"
-         r" (?:a|two|three|\d+) (?:weeks?|months?|days?))\b", 3.0),
-        (r"\b(?:dropped|fell|went down|went up|decreased|reduced|increased|improved|grew|rose|cut"
-         r"|saved|recovered|eliminated|doubled|halved|sped up)\b", 1.0),
+        (
+            r"\b(?:as a result|the result|in the end|ultimately|the outcome|overall|this (?:led|resulted)"
+            r"|that (?:led|resulted)|which (?:led|resulted)|consequently|the impact|by the end|within"
+            r" (?:a|two|three|\d+) (?:weeks?|months?|days?))\b",
+            3.0,
+        ),
+        (
+            r"\b(?:dropped|fell|went down|went up|decreased|reduced|increased|improved|grew|rose|cut"
+            r"|saved|recovered|eliminated|doubled|halved|sped up)\b",
+            1.0,
+        ),
         (r"\bfrom [^.!?]{1,30}? to\b", 1.2),
         (r"(?:\d ?%|\bpercent\b|[$€£] ?\d|\bdollars\b)", 1.0),
-        (r"\b(?:adopted|became (?:the|a) standard|rolled out to|reused|other teams|company[- ]wide"
-         r")\b", 2.0),
-        (r"\b(?:customers?|users?|the team|clients?|my manager|leadership|everyone) (?:was|were)"
-         r" (?:really |very )?(?:happy|pleased|thrilled|satisfied)\b", 2.0),
+        (
+            r"\b(?:adopted|became (?:the|a) standard|rolled out to|reused|other teams|company[- ]wide"
+            r")\b",
+            2.0,
+        ),
+        (
+            r"\b(?:customers?|users?|the team|clients?|my manager|leadership|everyone) (?:was|were)"
+            r" (?:really |very )?(?:happy|pleased|thrilled|satisfied)\b",
+            2.0,
+        ),
         (r"\b(?:things|it|everything) (?:got|went|were) (?:a lot |much )?better\b", 2.0),
         (r"\b(?:launched|shipped|delivered|went live) (?:on time|successfully|in)\b", 1.2),
     ),
     "reflection": (
         (r"\bi (?:have )?(?:learned|learnt|took away)\b", 3.5),
         (r"\b(?:taught|showed) me\b", 3.0),
-        (r"\b(?:looking back|in hindsight|in retrospect|on reflection|next time|going forward"
-         r"|since then|from then on|the lesson|my takeaway|the takeaway|what i took)\b", 3.5),
+        (
+            r"\b(?:looking back|in hindsight|in retrospect|on reflection|next time|going forward"
+            r"|since then|from then on|the lesson|my takeaway|the takeaway|what i took)\b",
+            3.5,
+        ),
         (r"\bif i (?:did|had to do|could do|were to do|faced) (?:it|this|that)\b", 3.5),
-        (r"\bi would(?:'ve| have)? (?:do|have|push|propose|start|involve|add|set|build|write|ask"
-         r"|measure|spend|plan|insist|raise|bring)\b", 2.0),
+        (
+            r"\bi would(?:'ve| have)? (?:do|have|push|propose|start|involve|add|set|build|write|ask"
+            r"|measure|spend|plan|insist|raise|bring)\b",
+            2.0,
+        ),
         (r"\bthe real (?:root cause|problem|issue|gap|lesson)\b", 3.0),
         (r"\bnow i (?:always|never|make sure|start)\b", 2.5),
         (r"\bi realized that\b", 1.5),
@@ -367,8 +447,7 @@ ADVICE: Mapping[str, str] = {
     "part_missing": "Add this part; interviewers listen for all of Situation, Task, Action, "
     "Result and a Reflection.",
     "part_long": "Trim this part; the time belongs in the Action.",
-    "part_short": "Give this part a little more substance; it is thinner than interviewers "
-    "expect.",
+    "part_short": "Give this part a little more substance; it is thinner than interviewers expect.",
     "over_time": "The answer runs over its budget; cut context first, then secondary actions, "
     "and leave room for follow-up questions.",
     "filler_heavy": "Pause silently instead of filling; fillers make a prepared answer sound "
@@ -388,8 +467,7 @@ ADVICE: Mapping[str, str] = {
     "standard) and who adopted it.",
     "no_evidence": "Show how you used data or evidence, and that you understood the other "
     "side's concern before persuading.",
-    "no_ownership_action": "Describe what you personally did to move it forward without "
-    "authority.",
+    "no_ownership_action": "Describe what you personally did to move it forward without authority.",
 }
 
 

@@ -21,7 +21,15 @@ from mockloop.core.text import Sentence, Token, heading_part, normalize
 #: Cumulative share of the answer at which each part is expected to end (targets 30/20/90/20/15).
 _EXPECTED_END = (30 / 175, 50 / 175, 140 / 175, 160 / 175, 1.0)
 _POSITION_WEIGHT = 4.0
-_SKIP_PENALTY = 2.5
+#: Price of leaving a part out. Candidates often fold the task into the situation or stop
+#: before a reflection; an answer without an action is rare, so skipping it costs most.
+_SKIP_COST = {
+    Part.SITUATION: 2.0,
+    Part.TASK: 1.2,
+    Part.ACTION: 3.0,
+    Part.RESULT: 2.0,
+    Part.REFLECTION: 1.2,
+}
 _NEG = -1e9
 
 _I_SUBJECT = re.compile(r"\bi\b(?!')|\bi'(?:ve|d|ll)\b")
@@ -105,20 +113,24 @@ def _viterbi(emissions: Sequence[Mapping[Part, float]]) -> list[Part]:
     n, k = len(emissions), len(PARTS)
     score = [[_NEG] * k for _ in range(n)]
     back = [[0] * k for _ in range(n)]
+
+    def skipped(a: int, b: int) -> float:
+        """Cost of the parts strictly between index a and b."""
+        return sum(_SKIP_COST[PARTS[x]] for x in range(a + 1, b))
+
     for j in range(k):
-        score[0][j] = emissions[0][PARTS[j]] - _SKIP_PENALTY * j
+        score[0][j] = emissions[0][PARTS[j]] - skipped(-1, j)
     for i in range(1, n):
         for j in range(k):
             best, arg = _NEG, 0
             for prev in range(j + 1):
-                skipped = max(0, j - prev - 1)
-                cand = score[i - 1][prev] - _SKIP_PENALTY * skipped
+                cand = score[i - 1][prev] - skipped(prev, j)
                 if cand > best:
                     best, arg = cand, prev
             score[i][j] = best + emissions[i][PARTS[j]]
             back[i][j] = arg
     # Ending early means the remaining parts are missing; the reflection is often missing.
-    final = [score[n - 1][j] - _SKIP_PENALTY * 0.6 * (k - 1 - j) for j in range(k)]
+    final = [score[n - 1][j] - 0.6 * skipped(j, k) for j in range(k)]
     j = max(range(k), key=lambda x: final[x])
     path = [j]
     for i in range(n - 1, 0, -1):
@@ -143,7 +155,7 @@ def _from_headings(
     for h in headings:
         if h:
             current = Part(h)
-        labels.append(current if current is not None else PARTS[max(0, first.index - 1)])
+        labels.append(current if current is not None else PARTS[max(0, first.order - 1)])
     return labels
 
 

@@ -6,6 +6,7 @@ estimated at a typical interview pace (150 words a minute).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 
 from mockloop.core.model import PARTS, Part, PartReport, Transcript
@@ -114,12 +115,13 @@ def long_pauses(transcript: Transcript, tokens: Sequence[Token]) -> int | None:
             for a, b in transcript.pauses
             if b - a >= LONG_PAUSE_S and a >= first - 0.05 and b <= last + 0.05
         )
-    count = 0
-    for prev, cur in zip(tokens, tokens[1:], strict=False):
-        if prev.end_s is not None and cur.start_s is not None:
-            if cur.start_s - prev.end_s >= LONG_PAUSE_S:
-                count += 1
-    return count
+    return sum(
+        1
+        for prev, cur in itertools.pairwise(tokens)
+        if prev.end_s is not None
+        and cur.start_s is not None
+        and cur.start_s - prev.end_s >= LONG_PAUSE_S
+    )
 
 
 def total_duration(parts: Sequence[PartReport], transcript: Transcript) -> float:
