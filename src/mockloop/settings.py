@@ -43,7 +43,9 @@ def load(path: Path | None = None) -> Settings:
     defaults = Settings()
     for key, value in raw.items():
         if key in known and (
-            value is None or isinstance(value, type(getattr(defaults, key))) or getattr(defaults, key) is None
+            value is None
+            or isinstance(value, type(getattr(defaults, key)))
+            or getattr(defaults, key) is None
         ):
             kwargs[key] = value
     return Settings(**kwargs)

@@ -20,12 +20,27 @@ def register(sub: Any) -> None:
         "(.wav/.flac/.mp3/.ogg, transcribed locally).",
     )
     p.add_argument("file", metavar="FILE", help="answer file, or - for standard input")
-    p.add_argument("--question", metavar="ID", help="the question it answers (see: mockloop questions)")
-    p.add_argument("--probe", metavar="PROBE_ID", help="score it as an answer to this follow-up probe")
-    p.add_argument("--level", choices=[lv.value for lv in Level], default=None, help="candidate level (default: settings, else sde2)")
+    p.add_argument(
+        "--question", metavar="ID", help="the question it answers (see: mockloop questions)"
+    )
+    p.add_argument(
+        "--probe", metavar="PROBE_ID", help="score it as an answer to this follow-up probe"
+    )
+    p.add_argument(
+        "--level",
+        choices=[lv.value for lv in Level],
+        default=None,
+        help="candidate level (default: settings, else sde2)",
+    )
     p.add_argument("--json", action="store_true", help="print the report as JSON")
-    p.add_argument("--save", action="store_true", help="store it as a session (see: mockloop sessions)")
-    p.add_argument("--model", metavar="DIR", help="CTranslate2 Whisper folder for audio (default: embedded tiny.en)")
+    p.add_argument(
+        "--save", action="store_true", help="store it as a session (see: mockloop sessions)"
+    )
+    p.add_argument(
+        "--model",
+        metavar="DIR",
+        help="CTranslate2 Whisper folder for audio (default: embedded tiny.en)",
+    )
     p.set_defaults(func=run)
 
 
@@ -67,7 +82,9 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _analyze_audio(args: argparse.Namespace, bank: Any, target: analysis.Target, level: Level) -> tuple[Report, Any]:
+def _analyze_audio(
+    args: argparse.Namespace, bank: Any, target: analysis.Target, level: Level
+) -> tuple[Report, Any]:
     try:
         from mockloop.services import audio
     except ImportError as e:  # the speech extras are part of the install; say what is missing
@@ -80,17 +97,31 @@ def _analyze_audio(args: argparse.Namespace, bank: Any, target: analysis.Target,
     if p.is_dir():
         raise UserError(f"{args.file}: is a directory, not a file")
     report = audio.analyze_audio_file(
-        p, question=target.question, probe=target.probe, level=level, bank=bank, model_path=args.model
+        p,
+        question=target.question,
+        probe=target.probe,
+        level=level,
+        bank=bank,
+        model_path=args.model,
     )
     saved = None
     if args.save:
         from mockloop.services import history
 
-        saved = history.save_audio_analysis(report, audio_path=p, bank=bank, question=target.question, probe=target.probe, level=level)
+        saved = history.save_audio_analysis(
+            report,
+            audio_path=p,
+            bank=bank,
+            question=target.question,
+            probe=target.probe,
+            level=level,
+        )
     return report, saved
 
 
 def _save_text(report: Report, text: str, bank: Any, target: analysis.Target, level: Level) -> Any:
     from mockloop.services import history
 
-    return history.save_text_analysis(report, text=text, bank=bank, question=target.question, probe=target.probe, level=level)
+    return history.save_text_analysis(
+        report, text=text, bank=bank, question=target.question, probe=target.probe, level=level
+    )

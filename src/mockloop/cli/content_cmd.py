@@ -12,7 +12,11 @@ from mockloop.core.content import Bank, ContentError, load_bank
 
 def register(sub: Any) -> None:
     q = sub.add_parser("questions", help="list interview questions and their follow-up probes")
-    q.add_argument("--principle", metavar="ID", help="only this principle (id or short prefix, e.g. ownership or own)")
+    q.add_argument(
+        "--principle",
+        metavar="ID",
+        help="only this principle (id or short prefix, e.g. ownership or own)",
+    )
     q.add_argument("--json", action="store_true", help="print JSON")
     q.add_argument("--probes", action="store_true", help="also list each question's probes")
     q.set_defaults(func=run_questions)
@@ -50,8 +54,16 @@ def run_questions(args: argparse.Namespace) -> int:
                     "text": q.text,
                     "pattern": q.pattern_id,
                     "probes": [
-                        {"id": p.id, "text": p.text, "kind": p.kind, "intent": p.intent,
-                         "weak": p.weak, "weak_why": p.weak_why, "strong": p.strong, "strong_why": p.strong_why}
+                        {
+                            "id": p.id,
+                            "text": p.text,
+                            "kind": p.kind,
+                            "intent": p.intent,
+                            "weak": p.weak,
+                            "weak_why": p.weak_why,
+                            "strong": p.strong,
+                            "strong_why": p.strong_why,
+                        }
                         for p in q.probes
                     ],
                 }
@@ -67,10 +79,21 @@ def run_questions(args: argparse.Namespace) -> int:
             star = " *" if pr.higher_probability else ""
             print(f"\n{pr.number:>2}. {pr.name}{star}")
         tag = " [walkthrough]" if q.pattern_id else ""
-        print(textwrap.fill(f"{q.id}{tag}: {q.text}", 100, initial_indent="    ", subsequent_indent="      "))
+        print(
+            textwrap.fill(
+                f"{q.id}{tag}: {q.text}", 100, initial_indent="    ", subsequent_indent="      "
+            )
+        )
         if args.probes:
             for p in q.probes:
-                print(textwrap.fill(f"- {p.id} ({p.kind}): {p.text}", 100, initial_indent="        ", subsequent_indent="          "))
+                print(
+                    textwrap.fill(
+                        f"- {p.id} ({p.kind}): {p.text}",
+                        100,
+                        initial_indent="        ",
+                        subsequent_indent="          ",
+                    )
+                )
     print(f"\n{len(questions)} questions. * = higher probability in interviews.")
     return 0
 
@@ -78,13 +101,22 @@ def run_questions(args: argparse.Namespace) -> int:
 def run_principles(args: argparse.Namespace) -> int:
     bank = _bank()
     if args.json:
-        print_json([
-            {"id": p.id, "number": p.number, "name": p.name, "short": p.short,
-             "higher_probability": p.higher_probability, "initiative": p.initiative,
-             "definition": p.definition, "listen_for": list(p.listen_for),
-             "questions": len(bank.questions_for(p.id))}
-            for p in bank.principles
-        ])
+        print_json(
+            [
+                {
+                    "id": p.id,
+                    "number": p.number,
+                    "name": p.name,
+                    "short": p.short,
+                    "higher_probability": p.higher_probability,
+                    "initiative": p.initiative,
+                    "definition": p.definition,
+                    "listen_for": list(p.listen_for),
+                    "questions": len(bank.questions_for(p.id)),
+                }
+                for p in bank.principles
+            ]
+        )
         return 0
     for p in bank.principles:
         star = " *" if p.higher_probability else ""
@@ -96,7 +128,10 @@ def run_principles(args: argparse.Namespace) -> int:
 def run_patterns(args: argparse.Namespace) -> int:
     bank = _bank()
     if not args.pattern:
-        rows = [{"id": p.id, "title": p.title, "principle": p.principle, "question_id": p.question.id} for p in bank.patterns]
+        rows = [
+            {"id": p.id, "title": p.title, "principle": p.principle, "question_id": p.question.id}
+            for p in bank.patterns
+        ]
         if args.json:
             print_json(rows)
         else:

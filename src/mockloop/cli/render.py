@@ -36,15 +36,21 @@ def render_report(report: Report, *, width: int = 88) -> str:
     head = "Probe answer" if report.probe else "Answer"
     if report.question:
         head += f" to {report.probe.id if report.probe else report.question.id} ({report.question.principle})"
-    lines.append(f"{head} - level {report.level.value}, verdict {_c(report.verdict.value.upper(), report.verdict.value)}")
+    lines.append(
+        f"{head} - level {report.level.value}, verdict {_c(report.verdict.value.upper(), report.verdict.value)}"
+    )
     if report.input.kind == "audio":
         dur = report.input.duration_s
-        src = {"live": "live transcript", "refined": "refined transcript"}.get(report.transcript_source, report.transcript_source)
+        src = {"live": "live transcript", "refined": "refined transcript"}.get(
+            report.transcript_source, report.transcript_source
+        )
         lines.append(f"Audio {dur:.1f} s, {src}" if dur is not None else f"Audio, {src}")
     lines.append("")
     if report.parts:
         estimated = report.input.kind == "text"
-        lines.append("STAR parts" + (" (spoken time estimated at 150 words/min)" if estimated else ""))
+        lines.append(
+            "STAR parts" + (" (spoken time estimated at 150 words/min)" if estimated else "")
+        )
         present = {p.part for p in report.parts}
         for part in PARTS:
             p = report.part(part)
@@ -54,7 +60,9 @@ def render_report(report: Report, *, width: int = 88) -> str:
             when = f" @{p.start_s:5.1f}s" if p.start_s is not None else ""
             pace = f"  {p.wpm:.0f} wpm" if p.wpm else ""
             status = p.status if p.status == "ok" else _c(p.status, "warning")
-            lines.append(f"  {part.label:<11}{when} {p.duration_s:5.1f}s / {p.target_s:4.0f}s  {_bar(p.duration_s, p.target_s)}  {status}{pace}")
+            lines.append(
+                f"  {part.label:<11}{when} {p.duration_s:5.1f}s / {p.target_s:4.0f}s  {_bar(p.duration_s, p.target_s)}  {status}{pace}"
+            )
         del present
         lines.append(f"  Budget {report.budget_s:.0f} s")
         lines.append("")
@@ -77,8 +85,16 @@ def render_report(report: Report, *, width: int = 88) -> str:
             where = f" [{f.part.value}]" if f.part else ""
             lines.append(f"  {_c(f.severity.value.upper(), f.severity.value)} {f.code}{where}")
             if f.quote:
-                lines.extend(textwrap.wrap(f'"{f.quote}"', width, initial_indent="      ", subsequent_indent="       "))
-            lines.extend(textwrap.wrap(f.advice, width, initial_indent="    -> ", subsequent_indent="       "))
+                lines.extend(
+                    textwrap.wrap(
+                        f'"{f.quote}"', width, initial_indent="      ", subsequent_indent="       "
+                    )
+                )
+            lines.extend(
+                textwrap.wrap(
+                    f.advice, width, initial_indent="    -> ", subsequent_indent="       "
+                )
+            )
     else:
         lines.append("No flags.")
     return "\n".join(lines)

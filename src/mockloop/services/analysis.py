@@ -34,15 +34,21 @@ def resolve_target(bank: Bank, question_id: str | None, probe_id: str | None) ->
         try:
             probe = bank.probe(probe_id)
         except KeyError:
-            raise InputError(f"no probe with id '{probe_id}' (see: mockloop questions --json)") from None
+            raise InputError(
+                f"no probe with id '{probe_id}' (see: mockloop questions --json)"
+            ) from None
         question = bank.question(probe.question_id)
         if question_id and question_id != question.id:
-            raise InputError(f"probe '{probe_id}' belongs to question '{question.id}', not '{question_id}'")
+            raise InputError(
+                f"probe '{probe_id}' belongs to question '{question.id}', not '{question_id}'"
+            )
     elif question_id:
         try:
             question = bank.question(question_id)
         except KeyError:
-            raise InputError(f"no question with id '{question_id}' (see: mockloop questions)") from None
+            raise InputError(
+                f"no question with id '{question_id}' (see: mockloop questions)"
+            ) from None
     return Target(question, probe)
 
 
@@ -73,7 +79,9 @@ def read_text(path: str) -> str:
 
 def decode_text(data: bytes, name: str) -> str:
     if b"\x00" in data[:8192] or _looks_binary(data[:8192]):
-        raise InputError(f"{name}: looks like binary data, not text (audio goes through the same command with .wav/.flac/.mp3/.ogg)")
+        raise InputError(
+            f"{name}: looks like binary data, not text (audio goes through the same command with .wav/.flac/.mp3/.ogg)"
+        )
     for encoding in ("utf-8-sig", "cp1252", "latin-1"):
         try:
             return data.decode(encoding)

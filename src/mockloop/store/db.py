@@ -274,8 +274,8 @@ class Store:
                 },
             )
         audio = self.home / rel
-        paths._ensure_private_dir(audio.parent.parent)
-        paths._ensure_private_dir(audio.parent)
+        paths.ensure_private_dir(audio.parent.parent)
+        paths.ensure_private_dir(audio.parent)
         return AttemptHandle(aid, session_id, kind, probe_id, seq, audio)
 
     def finish_attempt(
