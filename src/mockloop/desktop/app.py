@@ -1,0 +1,103 @@
+"""Composition root: real adapters from the settings, the controllers, the window."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtWidgets import QApplication
+
+from mockloop import settings as settings_mod
+from mockloop.core.content import Bank, ContentError, load_bank
+from mockloop.desktop.controller import HistoryController, PracticeController, SessionFactory
+from mockloop.desktop.first_run import FirstRunDialog
+from mockloop.desktop.tasks import TaskManager
+from mockloop.desktop.window import MainWindow
+from mockloop.services import practice as pr
+
+
+def real_session_factory(s: settings_mod.Settings) -> SessionFactory:
+    """Real microphone, Whisper and voice; called on a worker (model checks touch the disk)."""
+
+    def make(config: pr.PracticeConfig, listener: pr.Listener) -> pr.PracticeSession:
+        from mockloop.speech.asr import WhisperTranscriber
+        from mockloop.speech.voice import EspeakVoice, TextOnlyVoice
+        from mockloop.store import Store
+
+        cur = settings_mod.load()  # the latest saved settings, not those at startup
+        transcriber = WhisperTranscriber(cur.model_path)  # ModelError -> banner with guidance
+        voice: Any = EspeakVoice(cur.voice_id, cur.speech_rate_wpm) if cur.voice_enabled else TextOnlyVoice()
+
+        def refine() -> Any:
+            return WhisperTranscriber(cur.model_path, nice=10, cpu_threads=1)
+
+        return pr.PracticeSession(config, transcriber=transcriber, voice=voice, store=Store.open(),
+                                  listener=listener, device=cur.input_device, refine_factory=refine)  # fmt: skip
+
+    return make
+
+
+class RealSpeech:
+    """Device, capture and voice calls for the Settings tab (run on workers)."""
+
+    def list_devices(self) -> list[Any]:
+        from mockloop.speech.devices import list_input_devices
+
+        return list_input_devices()
+
+    def capture_level(self, device: str | None) -> tuple[Any, float]:
+        from mockloop.speech.devices import capture_level
+
+        return capture_level(device)
+
+    def voices(self) -> list[Any]:
+        from mockloop.speech.voice import EspeakVoice
+
+        return EspeakVoice().voices()
+
+    def speak(self, text: str, voice_id: str | None, rate: int) -> bool:
+        from mockloop.speech.voice import EspeakVoice
+
+        v = EspeakVoice(voice_id, rate)
+        return bool(v.available and v.speak(text))
+
+
+def load_bank_or_none() -> Bank | None:
+    try:
+        return load_bank()
+    except ContentError:
+        return None
+
+
+def build_window(*, factory: SessionFactory | None = None, speech: Any = None, bank: Bank | None = None,
+                 settings: settings_mod.Settings | None = None) -> MainWindow:  # fmt: skip
+    """The whole app object graph (tests pass fake factories and speech)."""
+    s = settings or settings_mod.load()
+    bank = bank if bank is not None else load_bank_or_none()
+    tasks = TaskManager()
+    pc = PracticeController(tasks, factory or real_session_factory(s), bank)
+    hc = HistoryController(tasks)
+    win = MainWindow(tasks=tasks, practice=pc, history=hc, bank=bank, settings=s, speech=speech)
+    tasks.setParent(win)
+    pc.setParent(win)
+    hc.setParent(win)
+    if bank is None:
+        win.practice.show_error("The question bank could not be loaded; reinstall mockloop.")
+    return win
+
+
+def maybe_first_run(parent: Any) -> None:
+    s = settings_mod.load()
+    if not s.first_run_done:
+        FirstRunDialog(parent).exec()
+        settings_mod.save(settings_mod.load().with_changes(first_run_done=True))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    app = QApplication.instance() or QApplication(list(argv or sys.argv[:1]))
+    app.setApplicationName("mockloop")
+    win = build_window(speech=RealSpeech())
+    win.show()
+    maybe_first_run(win)
+    return int(app.exec())

@@ -1,0 +1,109 @@
+"""Session wiring over the speech fakes, for the tests and the screenshot script.
+
+The recorded demo answer plays as the microphone and the transcriber replays its golden words,
+so the whole app runs without a device, a model or a voice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from mockloop.core.model import Word
+from mockloop.services import practice as pr
+from mockloop.speech.base import NoInputDeviceError, SpeechError
+from mockloop.speech.fakes import ArraySource, FakeTranscriber, FakeVoice
+from mockloop.speech.recorder import FileSource
+from mockloop.speech.wavfile import read_audio
+
+REPO = Path(__file__).resolve().parents[3]
+DEMO_AUDIO = REPO / "assets" / "demo" / "answer.flac"
+DEMO_WORDS = REPO / "tests" / "speech" / "data" / "demo_words.json"
+
+
+def fake_session_factory(
+    words: Sequence[Word],
+    *,
+    mic: str = "demo",  # "demo" | "none" | "lost" | "silence" | "endless"
+    voice: bool = True,
+    model_error: SpeechError | None = None,
+    realtime: bool = False,
+    store: bool = True,
+) -> Any:
+    """A SessionFactory; the returned callable keeps ``sessions``/``voices`` for assertions."""
+
+    def source_for(step: Any) -> Any:
+        if mic == "none":
+            return ArraySource(np.zeros(16000, np.float32), 16000,
+                               start_error=NoInputDeviceError("no microphone found"))  # fmt: skip
+        if mic == "lost":  # blocks stop after 1.5 s without the stream finishing (unplugged)
+            audio = read_audio(DEMO_AUDIO)
+            return ArraySource(audio, 16000, realtime=True, stall_after_s=1.5)
+        if mic == "silence":
+            return ArraySource(np.zeros(16000 * 2, np.float32), 16000)
+        if mic == "endless":  # speaks until stopped by hand
+            return FileSource(DEMO_AUDIO, realtime=True)
+        return FileSource(DEMO_AUDIO, realtime=realtime)
+
+    def make(config: pr.PracticeConfig, listener: pr.Listener) -> pr.PracticeSession:
+        if model_error is not None:
+            raise model_error
+        from mockloop.store import Store
+
+        v = FakeVoice(available=voice)
+        make.voices.append(v)  # type: ignore[attr-defined]
+        s = pr.PracticeSession(config, transcriber=FakeTranscriber(words), voice=v,
+                               store=Store.open() if store else None, listener=listener,
+                               source_for=source_for, refine_factory=None)  # fmt: skip
+        make.sessions.append(s)  # type: ignore[attr-defined]
+        return s
+
+    make.sessions = []  # type: ignore[attr-defined]
+    make.voices = []  # type: ignore[attr-defined]
+    return make
+
+
+class FakeSpeech:
+    """Settings-tab speech calls without devices."""
+
+    def __init__(self, devices: Sequence[Any] | None = None, voice: bool = True) -> None:
+        from mockloop.speech.base import DeviceInfo, VoiceInfo
+
+        self._devices = list(devices) if devices is not None else [
+            DeviceInfo(0, "Fake USB microphone", "ALSA", 1, 48000.0, True)]  # fmt: skip
+        self._voices = [VoiceInfo("en-us", "English (America)")] if voice else []
+        self.spoken: list[str] = []
+
+    def list_devices(self) -> list[Any]:
+        return self._devices
+
+    def capture_level(self, device: Any) -> tuple[Any, float]:
+        if not self._devices:
+            raise NoInputDeviceError("no microphone found")
+        return self._devices[0], -18.0
+
+    def voices(self) -> list[Any]:
+        return self._voices
+
+    def speak(self, text: str, voice_id: Any, rate: int) -> bool:
+        if not self._voices:
+            return False
+        self.spoken.append(text)
+        return True
+
+
+def seed_demo_session(words: Sequence[Word], *, question_id: str | None = None, max_probes: int = 1) -> int:
+    """Store one complete session (the demo answer + probes) through the real practice engine."""
+    from mockloop.core.content import load_bank
+
+    bank = load_bank()
+    q = bank.question(question_id) if question_id else next(q for q in bank.questions if q.probes and q.pattern_id)
+    factory = fake_session_factory(words)
+    cfg = pr.PracticeConfig(question=q, bank=bank, max_probes=max_probes, refine=False, source="gui")
+    s = factory(cfg, None)
+    s.run()
+    assert s.session_id is not None
+    return s.session_id
