@@ -894,18 +894,15 @@ def _probe_intent(
         if hits == 0:
             miss("no_tradeoff")
     elif kind == "do_differently":
+        # A concrete change needs specifics from the story; "I'd involve more people" has none.
         concrete = re.search(
-            r"\bi(?:'d| would)(?: have)? (?!communicate|be more|work harder|try"
-            r" harder|plan better)\w+",
+            r"\bi(?:'d| would)(?: have)? (?!communicate|be more|work harder|try harder|plan better)\w+",
             norm,
         )
-        generic = _any("platitude", norm)
-        score = (
-            (2 if concrete else 0)
-            + (1 if signals.specific_reflection else 0)
-            + (1 if _any("mechanism", norm) or _any("insight_depth", norm) else 0)
-        )
-        if generic and not signals.specific_reflection:
+        specific = signals.specific_reflection
+        depth = _any("mechanism", norm) or _any("insight_depth", norm)
+        score = bool(concrete) + specific + (specific and depth) + (len(norm.split()) >= 20)
+        if _any("platitude", norm) and not specific:
             score = min(score, 1)
         if score <= 1:
             m = _first_match("platitude", norm)

@@ -123,9 +123,9 @@ PATTERNS: Mapping[str, tuple[str, ...]] = {
     ),
     # ------------------------------------------------------------------ metrics
     "metric_delta": (
-        r"\bfrom (?:about |around |roughly |over |under )?{num}\b[^.!?]{0,40}?\bto (?:about "
-        r"|around |roughly |under |below |over |just |nearly )?(?:{num}|zero|none|nothing"
-        r"|near[- ]zero)\b",
+        # "from 0.3% to zero", "from the two weeks we budgeted to an average of four days"
+        r"\bfrom\b[^.!?]{0,30}?(?:{num})[^.!?]{0,40}?\bto\b[^.!?]{0,25}?(?:{num}|zero|none"
+        r"|nothing|near[- ]zero)\b",
         r"\b(?:cut|reduced|dropped|decreased|increased|improved|grew|raised|lowered|sped up|shrank"
         r"|boosted|slashed|lifted|fell|rose|shortened|trimmed|brought down)\b[^.!?]{0,40}?\bby "
         r"(?:about |around |roughly |over |nearly |almost )?{num}",
@@ -194,6 +194,7 @@ PATTERNS: Mapping[str, tuple[str, ...]] = {
         r"\bask(?:ing)? for help\b",
         r"\bdouble[- ]check(?:ing)?\b",
         r"\bstay(?:ing)? positive\b",
+        r"\b(?:involve|include|loop in|talk to) (?:more )?(?:people|stakeholders|others|everyone)\b",
     ),
     "insight_depth": (
         r"\b(?:root cause|systemic|organi[sz]ational|incentive|ownership gap|visibility|mechanism"
@@ -259,7 +260,8 @@ PATTERNS: Mapping[str, tuple[str, ...]] = {
     ),
     "evidence": (
         r"\b(?:data|metrics?|numbers|benchmark\w*|measur\w+|logs?|experiment|a/b|prototype|proof"
-        r"|poc|graph|dashboard|survey|load test|profil\w+|evidence|analysis)\b",
+        r"|poc|graph|dashboard|survey|load test|profil\w+|evidence|analysis|simulat\w+|memo"
+        r"|design doc|write-?up|trace[sd]?|replay\w*|estimate[sd]?|model(?:ed|led))\b",
     ),
     "listened": (
         r"\b(?:listened|asked (?:them|him|her|why)|understood|understand (?:their|his|her)"
