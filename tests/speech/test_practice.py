@@ -133,3 +133,26 @@ def test_time_limit_stops_the_answer(golden_words) -> None:
     summary = s.run()
     rep = summary.results[0].report
     assert rep is not None and rep.input.duration_s is not None and rep.input.duration_s < 12
+
+
+def test_closing_mid_answer_keeps_and_scores_the_recording(golden_words, mockloop_home) -> None:
+    store = Store.open()
+    s = _session(golden_words, store=store)
+    s.begin()
+    s.ask()
+    path = s.start_recording()
+    # Let some audio and live words arrive, then close as the window would.
+    for _ in range(200):
+        p = s.progress()
+        if p is not None and p.words >= 5:
+            break
+        s.wait(0.05)
+    assert p is not None and p.caption  # live captions come through the public snapshot
+    s.close()
+    rec = store.get_session(s.session_id)
+    assert rec.status == "interrupted"
+    answer = rec.attempts[0]
+    assert answer.status == "complete"
+    assert answer.transcription is not None and answer.transcription.words
+    assert path.exists() and path.stat().st_size > 44
+    assert answer.analyses, "the partial answer must be analysed, not dropped"

@@ -63,6 +63,8 @@ class Progress(PracticeEvent):
     part: Part | None
     words: int
     limit_s: float
+    #: The last words recognised so far, for live captions.
+    caption: str = ""
 
 
 @dataclass(frozen=True)
@@ -307,8 +309,10 @@ class PracticeSession:
         att = self._attempt
         if att is None:
             return None
+        words = att.words
+        caption = " ".join(w.text.strip() for w in words[-30:])
         return Progress(att.step, att.recorder.elapsed_s, att.recorder.level_dbfs, att.part,
-                        len(att.words), att.limit_s)  # fmt: skip
+                        len(words), att.limit_s, caption)  # fmt: skip
 
     def wait(self, timeout: float) -> str | None:
         """Wait up to ``timeout`` for a reason to stop by itself: 'ended' (file end or device
@@ -479,8 +483,22 @@ class PracticeSession:
         if self._closed:
             return self.state.summary()
         self._closed = True
+        interrupted = False
         if self._attempt is not None:
-            self.cancel_recording()
+            # Closing mid-answer keeps the answer: stop, transcribe and store what was said.
+            interrupted = True
+            try:
+                self.stop_recording()
+            except Exception:  # the audio file is on disk either way; keep the attempt
+                att, self._attempt = self._attempt, None
+                if att is not None:
+                    att.recorder.stop()
+                    att.live.abort()
+                    if att.attempt_id is not None:
+                        aid = att.attempt_id
+                        self._store_call(
+                            lambda: self.store.finish_attempt(aid, status="interrupted")
+                        )
         if not aborted:
             self.wait_refines(self.config.refine_wait_s)
         if aborted or self.state.phase not in (Phase.SUMMARY, Phase.DONE):
@@ -488,7 +506,7 @@ class PracticeSession:
                 self.state.abort()
         else:
             self.state.close()
-        status = "abandoned" if self.state.aborted else "complete"
+        status = "interrupted" if interrupted else "abandoned" if self.state.aborted else "complete"
         if self.session_id is not None:
             sid = self.session_id
             self._store_call(lambda: self.store.finish_session(sid, status=status))
