@@ -109,3 +109,18 @@ def test_key_phrase_must_occur_in_example(content_copy: Path) -> None:
 
 def test_not_a_content_folder(tmp_path: Path) -> None:
     assert "no principles.yaml" in _error(tmp_path)
+
+
+def test_random_pick_weights_higher_probability_principles() -> None:
+    import random
+
+    from mockloop.core.content import pick_question
+
+    bank = load_bank()
+    rng = random.Random(7)
+    high = {p.id for p in bank.principles if p.higher_probability}
+    picks = [pick_question(bank, None, rng).principle for _ in range(3000)]
+    share = sum(p in high for p in picks) / len(picks)
+    # 6 principles at weight 3 against 10 at weight 1: expected 18/28 = 0.64.
+    assert 0.59 < share < 0.69
+    assert {pick_question(bank, "dive-deep", rng).principle for _ in range(20)} == {"dive-deep"}

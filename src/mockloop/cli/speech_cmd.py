@@ -7,7 +7,6 @@ events into terminal lines and their errors into one-line :class:`UserError` mes
 from __future__ import annotations
 
 import argparse
-import random
 import sys
 import threading
 from pathlib import Path
@@ -20,7 +19,7 @@ from mockloop.core.model import Level, Report
 def register(sub: Any) -> None:
     p = sub.add_parser("mock", help="a spoken mock interview: question aloud, record, report, probes")
     g = p.add_mutually_exclusive_group()
-    g.add_argument("--principle", metavar="ID", help="pick a question of this Leadership Principle")
+    g.add_argument("--principle", metavar="ID", help="pick a question of this Leadership Principle ('random', the default, weights the higher-probability ones)")
     g.add_argument("--question", metavar="ID", help="this question (see: mockloop questions)")
     _common_practice(p)
     p.add_argument("--device", metavar="D", help="input device name or index (see: mockloop devices)")
@@ -276,15 +275,17 @@ def _pick_question(bank: Any, args: argparse.Namespace) -> Any:
             return bank.question(args.question)
         except KeyError:
             raise UserError(f"no question with id '{args.question}' (see: mockloop questions)") from None
-    pool = bank.questions
-    if getattr(args, "principle", None):
-        try:
-            pool = bank.questions_for(args.principle)
-        except KeyError:
-            raise UserError(f"no principle '{args.principle}' (see: mockloop principles)") from None
-    if not pool:
-        raise UserError("no questions in the content bank")
-    return random.choice(list(pool))
+    from mockloop.core.content import pick_question
+
+    principle = getattr(args, "principle", None)
+    if principle == "random":
+        principle = None  # weighted to the higher-probability principles
+    try:
+        return pick_question(bank, principle)
+    except KeyError:
+        if principle:
+            raise UserError(f"no principle '{principle}' (see: mockloop principles)") from None
+        raise UserError("no questions in the content bank") from None
 
 
 def _run_practice(args: argparse.Namespace, *, question: Any, bank: Any, source: str,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import random
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -589,6 +590,31 @@ def _parse_pattern(doc: Any, rel: str, pids: set[str]) -> Pattern:
         emphasis=tuple(emphasis),
         levels=levels,
     )
+
+
+#: Higher-probability principles are this many times as likely in a random pick.
+HIGH_PROBABILITY_WEIGHT = 3
+
+
+def pick_question(
+    bank: Bank, principle: str | None = None, rng: random.Random | None = None
+) -> Question:
+    """A random question: of ``principle`` if given, else of a principle picked with weight
+    HIGH_PROBABILITY_WEIGHT for the ones interviewers ask more often, then uniformly within it
+    (so a principle with many questions is not favoured)."""
+    rng = rng or random.Random()
+    if principle is not None:
+        pool = bank.questions_for(principle)
+    else:
+        principles = [p for p in bank.principles if bank.questions_for(p.id)]
+        if not principles:
+            raise KeyError("no questions in the content bank")
+        weights = [HIGH_PROBABILITY_WEIGHT if p.higher_probability else 1 for p in principles]
+        chosen = rng.choices(principles, weights=weights, k=1)[0]
+        pool = bank.questions_for(chosen.id)
+    if not pool:
+        raise KeyError(f"no questions for principle '{principle}'")
+    return rng.choice(pool)
 
 
 def question_snapshot(bank: Bank, question: Question) -> dict[str, Any]:
