@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from mockloop.cli.common import UserError, print_json
@@ -58,7 +59,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         bank = load_bank()
     except ContentError as e:
-        raise UserError(f"content: {e}") from None
+        if args.question or args.probe:
+            raise UserError(f"content: {e}") from None
+        # Analysing an answer on its own needs no question bank; say so and carry on.
+        print(f"mockloop: warning: content not loaded ({e}); using default targets", file=sys.stderr)
+        bank = None
     try:
         target = analysis.resolve_target(bank, args.question, args.probe)
         if analysis.is_audio_path(args.file):

@@ -362,7 +362,8 @@ SEGMENT_CUES: Mapping[str, tuple[tuple[str, float], ...]] = {
             1.2,
         ),
         (
-            r"\bi (?:\w+ed|built|wrote|ran|made|took|set|led|drove|put|got|sent|brought|found|dug"
+            r"\bi (?!noticed|realized|realised|learned|wanted|needed|decided|liked|loved|hoped|used to)"
+            r"(?:\w+ed|built|wrote|ran|made|took|set|led|drove|put|got|sent|brought|found|dug"
             r"|chose|began|spent|met|sat|held|kept|sought|caught|went|did|drew|rewrote|shipped"
             r"|paired|split|cut|broke|moved|gave|began|swapped|rebuilt|read|spoke|wrote|taught|hit"
             r"|fed|rode|threw|dropped|pulled|flew|sent|won|lost|stood|told|bought|sold|knew)\b",

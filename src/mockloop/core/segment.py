@@ -34,7 +34,10 @@ _NEG = -1e9
 
 _I_SUBJECT = re.compile(r"\bi\b(?!')|\bi'(?:ve|d|ll)\b")
 _WE_SUBJECT = re.compile(r"\bwe\b|\bwe'(?:ve|d|re|ll)\b")
-_PAST_VERB = re.compile(r"\b(?:i|we) (?:\w+ed|built|wrote|ran|made|took|set|led|sent|brought)\b")
+_PAST_VERB = re.compile(
+    r"\b(?:i|we) (?!noticed|realized|learned|wanted|needed|decided)"
+    r"(?:\w+ed|built|wrote|ran|made|took|set|led|sent|brought)\b"
+)
 _PRESENT_GENERAL = re.compile(r"\b(?:is|are|matters|means|needs|helps)\b")
 _NUMBER = re.compile(r"\d|\bpercent\b|\bzero\b")
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mockloop.core.analyze import analyze
-from mockloop.core.content import Bank, Probe, Question, load_bank
+from mockloop.core.content import Bank, Probe, Question
 from mockloop.core.model import Level, Report, Transcript
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text", ""})
@@ -27,9 +27,11 @@ class Target:
     probe: Probe | None
 
 
-def resolve_target(bank: Bank, question_id: str | None, probe_id: str | None) -> Target:
+def resolve_target(bank: Bank | None, question_id: str | None, probe_id: str | None) -> Target:
     question = None
     probe = None
+    if bank is None:
+        return Target(None, None)
     if probe_id:
         try:
             probe = bank.probe(probe_id)
@@ -105,7 +107,6 @@ def analyze_text(
     bank: Bank | None = None,
     path: str | None = None,
 ) -> Report:
-    bank = bank or load_bank()
     return analyze(
         Transcript(text=text),
         question=target.question,
