@@ -106,3 +106,35 @@ def test_cli_reports_the_backup(mockloop_home: Path, capsys: pytest.CaptureFixtu
     captured = capsys.readouterr()
     assert captured.out.strip() == "[]"
     assert "warning" in captured.err and "corrupt-" in captured.err
+
+
+def test_concurrent_first_opens_never_collide(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The app opens the store from several threads at start-up; a fresh database must come
+    out migrated once, never locked, never moved aside as 'corrupt'."""
+    import threading
+    import warnings as _w
+
+    from mockloop.store import Store
+
+    home = tmp_path / "fresh"
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(8)
+
+    def opener() -> None:
+        try:
+            barrier.wait()
+            with _w.catch_warnings():
+                _w.simplefilter("error")  # a CorruptStoreWarning would fail the test
+                st = Store.open(home=home)
+            st.list_sessions()
+            st.close()
+        except BaseException as e:
+            errors.append(e)
+
+    threads = [threading.Thread(target=opener) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert not list(home.glob("mockloop.db.corrupt-*"))

@@ -49,6 +49,12 @@ def register(sub: Any) -> None:
     rp.add_argument("--force", action="store_true", help="rescore even if already current")
     rp.add_argument("--retranscribe", action="store_true", help="transcribe the audio again first")
     rp.add_argument("--model", metavar="DIR", help="Whisper model folder for --retranscribe")
+    rp.add_argument(
+        "--part-starts",
+        metavar="PART=SEC,...",
+        help="set the answer's part boundaries by hand and rescore with them, e.g. "
+        "task=31.5,action=52,result=120,reflection=150 (one session; 'none' clears them)",
+    )
     rp.add_argument("--json", action="store_true", help="print the new report (a list for several)")
     rp.set_defaults(func=run_rescore)
 
@@ -217,6 +223,8 @@ def run_rescore(args: argparse.Namespace) -> int:
         raise UserError("give session id(s) or --all")
     if ids and args.all:
         raise UserError("give session id(s) or --all, not both")
+    if args.part_starts is not None:
+        return _rescore_with_part_starts(args, ids)
     f = _filter(args) if args.all else None
     with _open() as store:
         _check_ids(store, ids)
@@ -234,24 +242,7 @@ def run_rescore(args: argparse.Namespace) -> int:
         print_json(reports[0] if len(ids) == 1 else reports)
         return 1 if summary.failed else 0
     for r in summary.results:
-        for c in r.changes:
-            what = "answer" if c.kind == "answer" else f"probe {c.probe_id}"
-            if c.error:
-                print(f"session {c.session_id} {what}: failed: {c.error}")
-            elif c.skipped:
-                if len(summary.results) == 1:
-                    print(f"session {c.session_id} {what}: skipped ({c.skipped})")
-            else:
-                verdict = (
-                    f"{c.verdict_before} -> {c.verdict_after}"
-                    if c.verdict_before != c.verdict_after
-                    else f"{c.verdict_after} (unchanged)"
-                )
-                flags = "".join(
-                    [f" +{x}" for x in c.flags_added] + [f" -{x}" for x in c.flags_removed]
-                )
-                retr = " [re-transcribed]" if c.retranscribed else ""
-                print(f"session {c.session_id} {what}: {verdict}{flags}{retr}")
+        _print_changes(r.changes, show_skipped=len(summary.results) == 1)
     skipped = sum(1 for r in summary.results if not r.rescored and not r.errors)
     print(
         f"Rescored {summary.rescored} session(s) with analyzer {summary.analyzer_version}; "
@@ -259,6 +250,75 @@ def run_rescore(args: argparse.Namespace) -> int:
         f"{len(summary.failed)} failed."
     )
     return 1 if summary.failed else 0
+
+
+def _print_changes(changes: Any, *, show_skipped: bool) -> None:
+    for c in changes:
+        what = "answer" if c.kind == "answer" else f"probe {c.probe_id}"
+        if c.error:
+            print(f"session {c.session_id} {what}: failed: {c.error}")
+        elif c.skipped:
+            if show_skipped:
+                print(f"session {c.session_id} {what}: skipped ({c.skipped})")
+        else:
+            verdict = (
+                f"{c.verdict_before} -> {c.verdict_after}"
+                if c.verdict_before != c.verdict_after
+                else f"{c.verdict_after} (unchanged)"
+            )
+            flags = "".join([f" +{x}" for x in c.flags_added] + [f" -{x}" for x in c.flags_removed])
+            retr = " [re-transcribed]" if c.retranscribed else ""
+            print(f"session {c.session_id} {what}: {verdict}{flags}{retr}")
+
+
+def parse_part_starts(text: str) -> dict[str, float]:
+    """``task=31.5,action=52,...`` -> ``{"task": 31.5, ...}``; ``none`` -> ``{}`` (clear)."""
+    t = text.strip()
+    if t.lower() in ("none", "clear", ""):
+        return {}
+    out: dict[str, float] = {}
+    for item in t.split(","):
+        name, sep, value = item.partition("=")
+        name = name.strip().lower()
+        if not sep or not name:
+            raise UserError(
+                f"bad --part-starts item '{item.strip()}' (use PART=SECONDS, e.g. task=31.5)"
+            )
+        try:
+            out[name] = float(value.strip().rstrip("s"))
+        except ValueError:
+            raise UserError(
+                f"bad --part-starts time '{value.strip()}' for {name} (seconds, e.g. 31.5)"
+            ) from None
+    return out
+
+
+def _rescore_with_part_starts(args: argparse.Namespace, ids: list[int]) -> int:
+    from mockloop.services import history
+
+    if len(ids) != 1 or args.all:
+        raise UserError("--part-starts needs exactly one session id")
+    if args.retranscribe:
+        raise UserError("--part-starts cannot be combined with --retranscribe")
+    starts = parse_part_starts(args.part_starts)
+    with _open() as store:
+        _check_ids(store, ids)
+        try:
+            result = history.rescore_with_part_starts(ids[0], starts, store=store)
+        except history.HistoryError as e:
+            raise UserError(str(e)) from None
+    if args.json:
+        print_json(None if result.report is None else result.report.to_dict())
+        return 1 if result.errors else 0
+    _print_changes(result.changes, show_skipped=True)
+    report = result.report
+    if report is not None and report.parts:
+        times = ", ".join(
+            f"{p.part.value} {'-' if p.start_s is None else f'{p.start_s:.1f}s'}"
+            for p in report.parts
+        )
+        print(f"Part starts: {times}" + ("" if starts else " (detected)"))
+    return 1 if result.errors else 0
 
 
 def run_export(args: argparse.Namespace) -> int:

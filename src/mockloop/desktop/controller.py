@@ -193,7 +193,7 @@ class PracticeController(QObject):
         prog = s.progress()
         if prog is not None:
             self.last_progress = prog
-            self.live.emit(LiveState(prog, _caption(s)))
+            self.live.emit(LiveState(prog, prog.caption))
         # wait(0) never blocks: it only reports an end the recorder already saw.
         if s.wait(0.0) is not None:
             self.stop()
@@ -246,14 +246,6 @@ class PracticeController(QObject):
         self.tasks.shutdown(msecs)
 
 
-def _caption(s: pr.PracticeSession) -> str:
-    # PracticeSession has no public accessor for the live words (see the report: wanted in
-    # Progress); read them defensively so a change there only blanks the captions.
-    att = getattr(s, "_attempt", None)
-    words = getattr(att, "words", ()) or ()
-    return " ".join(w.text.strip() for w in words[-30:])
-
-
 def _apply_marks(s: pr.PracticeSession, marks: Sequence[float], bank: Bank | None) -> MarksApplied | None:
     """Keep the marks with the attempt and rescore it with them (store + history services)."""
     if s.session_id is None:
@@ -267,9 +259,8 @@ def _apply_marks(s: pr.PracticeSession, marks: Sequence[float], bank: Bank | Non
         answers = [a for a in rec.attempts if a.kind == "answer"]
         if not answers:
             return None
-        st.set_part_starts(answers[-1].id, {p.value: t for p, t in starts.items()})
-        history.rescore_session(s.session_id, store=st, analyzer=history.current_analyzer(),
-                                bank=bank or history._bank(None), force=True)  # fmt: skip
+        history.rescore_with_part_starts(s.session_id, starts, attempt_id=answers[-1].id, store=st,
+                                         bank=bank or history._bank(None))  # fmt: skip
         latest = st.get_session(s.session_id, words=False).attempts
         att = next(a for a in latest if a.id == answers[-1].id)
         if att.latest is None:
@@ -277,6 +268,54 @@ def _apply_marks(s: pr.PracticeSession, marks: Sequence[float], bank: Bank | Non
         return MarksApplied(att.latest.report(), starts)
     finally:
         st.close()
+
+
+@dataclass(frozen=True)
+class BoundariesRescored:
+    """An answer rescored with hand-set part boundaries: the reports before and after."""
+
+    session_id: int
+    attempt_id: int | None
+    part_starts: dict[Part, float]
+    before: Report | None
+    after: Report | None
+    change: history.AttemptChange | None
+
+
+@dataclass(frozen=True)
+class PartTiming:
+    """One analysed session's answer: per part (seconds spoken, target seconds)."""
+
+    session_id: int
+    started_at_ms: int
+    principle: str | None
+    parts: dict[Part, tuple[float, float]]
+
+
+def load_progress() -> tuple[list[history.ProgressPoint], list[PartTiming]]:
+    """The score points and the per-part timings, through one store connection."""
+    from mockloop.store import Store
+
+    with Store.open() as st:
+        points = history.progress_series(store=st)
+        return points, load_part_timings(st, points)
+
+
+def load_part_timings(st: Any, points: Sequence[history.ProgressPoint] | None = None) -> list[PartTiming]:
+    """Per-part timing of every analysed session's answer, oldest first (stored reports)."""
+    out: list[PartTiming] = []
+    for p in history.progress_series(store=st) if points is None else points:
+        an = history.headline_analysis(st.get_session(p.session_id, words=False))
+        if an is None:
+            continue
+        parts: dict[Part, tuple[float, float]] = {}
+        for d in (an.report_json or {}).get("parts") or ():
+            try:
+                parts[Part(d["part"])] = (float(d.get("duration_s") or 0.0), float(d.get("target_s") or 0.0))
+            except (KeyError, ValueError, TypeError):
+                continue  # a report written by another analyzer version
+        out.append(PartTiming(p.session_id, p.started_at_ms, p.principle, parts))
+    return out
 
 
 class HistoryController(QObject):
@@ -332,3 +371,26 @@ class HistoryController(QObject):
 
     def progress_series(self, on_done: Callable[[Any], None]) -> None:
         self._run(lambda _t: history.progress_series(), on_done)
+
+    def progress_data(self, on_done: Callable[[Any], None]) -> None:
+        """``(progress points, part timings)`` for the Progress charts, in one task."""
+        self._run(lambda _t: load_progress(), on_done)
+
+    def rescore_part_starts(self, session_id: int, part_starts: dict[Part, float],
+                            on_done: Callable[[BoundariesRescored], None],
+                            on_error: Callable[[str], None], *, attempt_id: int | None = None,
+                            before: Report | None = None) -> Task:  # fmt: skip
+        """Store hand-set part boundaries on the answer and rescore it with them."""
+
+        def work(_t: Task) -> BoundariesRescored:
+            res = history.rescore_with_part_starts(session_id, part_starts, attempt_id=attempt_id)
+            change = res.changes[0] if res.changes else None
+            if change is not None and change.error:
+                raise history.HistoryError(change.error)
+            return BoundariesRescored(session_id, attempt_id, dict(part_starts), before, res.report, change)
+
+        def done(v: BoundariesRescored) -> None:
+            on_done(v)
+            self.changed.emit()
+
+        return self.tasks.run(work, on_done=done, on_error=lambda e: on_error(str(e) or type(e).__name__))

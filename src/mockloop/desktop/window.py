@@ -30,8 +30,8 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.practice = PracticeTab(practice, bank, default_level=settings.default_level, settings=settings)
         self.history = HistoryTab(history, bank)
-        self.replay = ReplayTab()
-        self.progress = ProgressTab(history)
+        self.replay = ReplayTab(history)
+        self.progress = ProgressTab(history, bank)
         self.settings_tab = SettingsTab(tasks, settings, speech=speech)
         for w, name in ((self.practice, "&Practice"), (self.history, "&History"), (self.replay, "Re&play"),
                         (self.progress, "Pro&gress"), (self.settings_tab, "Se&ttings")):  # fmt: skip

@@ -10,6 +10,7 @@ flag (a ``threading.Event`` or any ``() -> bool``), checked between sessions.
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -616,6 +617,72 @@ def rescore_session(
         record = store.get_session(session_id, words=False)
     result.headline = headline_analysis(record)
     return result
+
+
+def check_part_starts(part_starts: Mapping[Part | str, float]) -> dict[Part, float]:
+    """Manual part boundaries ``{part: start second}`` validated: known parts, not negative,
+    in STAR order (Situation always starts at 0 and may be left out)."""
+    out: dict[Part, float] = {}
+    for k, v in part_starts.items():
+        try:
+            part = Part(k)
+        except ValueError:
+            raise HistoryError(
+                f"unknown part '{k}' (one of: {', '.join(p.value for p in Part)})"
+            ) from None
+        t = float(v)
+        if not t >= 0.0:  # also rejects NaN
+            raise HistoryError(f"{part.value} starts at {v}: a start must be 0 s or later")
+        out[part] = t
+    ordered = sorted(out.items(), key=lambda kv: kv[0].order)
+    for (a, ta), (b, tb) in itertools.pairwise(ordered):
+        if tb < ta:
+            raise HistoryError(
+                f"{b.value} ({tb:g} s) starts before {a.value} ({ta:g} s); parts follow STAR order"
+            )
+    return dict(ordered)
+
+
+def rescore_with_part_starts(
+    session_id: int,
+    part_starts: Mapping[Part | str, float] | None,
+    *,
+    attempt_id: int | None = None,
+    analyzer: Analyzer | None = None,
+    bank: Bank | None = None,
+    store: Store | None = None,
+) -> SessionRescore:
+    """Store hand-set part boundaries on an attempt (default: the session's answer) and rescore
+    that attempt with them. ``None`` or ``{}`` clears the marks (detection decides again).
+
+    The marks stay with the attempt, so later rescores keep using them. The result's
+    ``changes`` holds the one attempt's change; ``report`` is the session's headline report.
+    """
+    starts = check_part_starts(part_starts or {})
+    analyzer = analyzer or current_analyzer()
+    bank = _bank(bank)
+    with _store(store) as st:
+        record = st.get_session(session_id, words=False)
+        if attempt_id is None:
+            att = record.answer
+            if att is None:
+                raise HistoryError(f"session {session_id} has no answer to mark")
+        else:
+            att = next((a for a in record.attempts if a.id == attempt_id), None)
+            if att is None:
+                raise HistoryError(f"attempt {attempt_id} is not part of session {session_id}")
+        st.set_part_starts(att.id, {p.value: t for p, t in starts.items()} or None)
+        record = st.get_session(session_id, words=False)
+        att = next(a for a in record.attempts if a.id == att.id)
+        question = question_for(record, bank)
+        result = SessionRescore(session_id)
+        result.changes.append(
+            _rescore_attempt(
+                st, record, att, question, _level(record.level), analyzer, bank, True, None
+            )
+        )
+        result.headline = headline_analysis(st.get_session(session_id, words=False))
+        return result
 
 
 def _rescore_attempt(

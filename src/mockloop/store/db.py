@@ -12,6 +12,7 @@ half a row set behind; audio is streamed by the recorder straight to the attempt
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -928,7 +929,37 @@ def _rmdir_if_empty(folder: Path) -> None:
         pass
 
 
+_OPEN_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _open_lock(path: Path) -> Iterator[None]:
+    """Serialise validate-and-migrate: two connections opening a fresh database at once (the
+    app's history and progress views do on first run) must not both create the schema, and a
+    half-migrated file must never be mistaken for a corrupt one."""
+    with _OPEN_LOCK:
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: the in-process lock is what we have
+            yield
+            return
+        lock_path = path.with_name(path.name + ".lock")
+        with open(lock_path, "a+b") as f:
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+
+
 def _connect(path: Path) -> Database:
+    """Open, validate and migrate under the open lock (see :func:`_open_lock`)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _open_lock(path):
+        return _connect_unlocked(path)
+
+
+def _connect_unlocked(path: Path) -> Database:
     """Open, validate and migrate; raises CorruptStoreError for a damaged/foreign file."""
     if path.exists() and path.stat().st_size > 0:
         with path.open("rb") as f:
