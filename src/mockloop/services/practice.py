@@ -253,7 +253,6 @@ class PracticeSession:
         step = self.state.step
         self.state.asked()
         self._phase()
-        self.transcriber.preload()  # the model loads while the candidate speaks
         limit = self.config.max_answer_s if step.kind == "answer" else self.config.max_probe_s
         attempt_id = None
         path: Path | None = None
@@ -288,6 +287,9 @@ class PracticeSession:
             self._emit(StepFailed(step, str(e), recoverable=True))
             self._phase()
             raise
+        # Load the model while the candidate speaks, but only once the device is open: the
+        # worker's start-up saturates the CPU and can make a device probe time out.
+        self.transcriber.preload()
         self._attempt = att
         self._emit(RecordingStarted(step, path, limit))
         return path

@@ -35,16 +35,22 @@ def _sd() -> Any:
     return sounddevice
 
 
-def list_input_devices(*, retries: int = 3) -> list[DeviceInfo]:
+#: Waits before re-probing when no input device at all was found (seconds, ~3 s in total): the
+#: ALSA pulse plugin's probe can time out while the machine is busy (seen with both cores
+#: loaded), and a user would rather wait a moment than be told there is no microphone.
+_REPROBE_WAITS_S = (0.2, 0.4, 0.8, 1.6)
+
+
+def list_input_devices(*, retries: int = len(_REPROBE_WAITS_S)) -> list[DeviceInfo]:
     """Input devices. PortAudio enumerates only when initialised, so a mic plugged in later (or
     an ALSA/PulseAudio probe that failed transiently, seen with the pulse plugin while another
     client connects) is missed: with no input at all, re-initialise PortAudio and look again."""
     devices = _list_input_devices()
     sd = _sd()
-    for _ in range(retries):
+    for wait in _REPROBE_WAITS_S[:retries]:
         if devices:
             break
-        time.sleep(0.2)
+        time.sleep(wait)
         try:
             sd._terminate()
             sd._initialize()
