@@ -10,6 +10,7 @@ from typing import Any
 
 def register(sub: Any) -> None:
     p = sub.add_parser("gui", help="open the desktop app")
+    p.add_argument("--quit-after", type=int, metavar="MS", help=argparse.SUPPRESS)  # smoke tests
     p.set_defaults(func=run_gui)
 
 
@@ -32,4 +33,4 @@ def run_gui(args: argparse.Namespace) -> int:
     except ImportError as e:
         print(f"mockloop: the desktop app needs PySide6 ({e})", file=sys.stderr)
         return 2
-    return main([sys.argv[0]])
+    return main([sys.argv[0]], quit_after_ms=getattr(args, "quit_after", None))

@@ -94,10 +94,16 @@ def maybe_first_run(parent: Any) -> None:
         settings_mod.save(settings_mod.load().with_changes(first_run_done=True))
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, quit_after_ms: int | None = None) -> int:
     app = QApplication.instance() or QApplication(list(argv or sys.argv[:1]))
     app.setApplicationName("mockloop")
     win = build_window(speech=RealSpeech())
     win.show()
-    maybe_first_run(win)
+    if quit_after_ms is not None:
+        # Smoke test of the real app: boot everything, then close the window as a user would.
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(quit_after_ms, win.close)
+    else:
+        maybe_first_run(win)
     return int(app.exec())
