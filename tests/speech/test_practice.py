@@ -156,3 +156,26 @@ def test_closing_mid_answer_keeps_and_scores_the_recording(golden_words, mockloo
     assert answer.transcription is not None and answer.transcription.words
     assert path.exists() and path.stat().st_size > 44
     assert answer.analyses, "the partial answer must be analysed, not dropped"
+
+
+def test_model_failing_at_start_leaves_no_stuck_recording(golden_words, mockloop_home) -> None:
+    from mockloop.speech.base import ModelError
+
+    class BrokenModel(FakeTranscriber):
+        def preload(self) -> None:
+            raise ModelError("model folder is not a CTranslate2 Whisper model")
+
+    store = Store.open()
+    events: list = []
+    cfg = pr.PracticeConfig(question=_question(), refine=False, source="mock")
+    s = pr.PracticeSession(cfg, transcriber=BrokenModel(golden_words), voice=FakeVoice(), store=store,
+                           listener=events.append, source_for=lambda step: FileSource(DEMO))
+    s.begin()
+    s.ask()
+    with pytest.raises(ModelError):
+        s.start_recording()
+    assert s.phase is not Phase.RECORDING and s.progress() is None
+    assert any(isinstance(e, pr.StepFailed) for e in events)
+    s.close()
+    answer = store.get_session(s.session_id).attempts[0]
+    assert answer.status == "failed"

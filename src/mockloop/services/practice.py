@@ -279,7 +279,11 @@ class PracticeSession:
         live.start()
         try:
             recorder.start(path)
+            # Load the model while the candidate speaks, but only once the device is open: the
+            # worker's start-up saturates the CPU and can make a device probe time out.
+            self.transcriber.preload()
         except SpeechError as e:
+            recorder.stop()  # no-op if it never started; keeps whatever was recorded
             live.abort()
             if attempt_id is not None:
                 self._store_call(lambda: self.store.finish_attempt(attempt_id, status="failed"))
@@ -287,9 +291,6 @@ class PracticeSession:
             self._emit(StepFailed(step, str(e), recoverable=True))
             self._phase()
             raise
-        # Load the model while the candidate speaks, but only once the device is open: the
-        # worker's start-up saturates the CPU and can make a device probe time out.
-        self.transcriber.preload()
         self._attempt = att
         self._emit(RecordingStarted(step, path, limit))
         return path
