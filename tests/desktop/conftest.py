@@ -25,10 +25,10 @@ def make_window(qtbot: Any, golden_words: list[Any]) -> Iterator[Callable[..., A
 
     made: list[Any] = []
 
-    def make(*, speech: Any = None, **kw: Any) -> Any:
+    def make(*, speech: Any = None, cue: Any = None, **kw: Any) -> Any:
         factory = fake_session_factory(golden_words, **kw)
         win = build_window(factory=factory, speech=speech or FakeSpeech(),
-                           settings=settings_mod.Settings(first_run_done=True))  # fmt: skip
+                           settings=settings_mod.Settings(first_run_done=True), cue=cue)  # fmt: skip
         qtbot.addWidget(win)
         win.show()  # window shortcuts (Space, N) only fire in a shown window
         qtbot.waitExposed(win)

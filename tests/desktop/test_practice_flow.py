@@ -95,3 +95,22 @@ def test_manual_marks_rescore_the_answer(make_window: Any, qtbot: Any) -> None:
         sid = st.session_ids()[0]
         att = st.get_session(sid).attempts[0]
     assert att.part_starts and "task" in att.part_starts
+
+
+def test_a_cue_marks_the_start_of_recording(make_window: Any, qtbot: Any) -> None:
+    import wave
+
+    from mockloop.desktop.cue import cue_file
+
+    cues: list[bool] = []
+    win = make_window(cue=lambda: cues.append(win.pc.recording))
+    tab = win.practice
+    qtbot.mouseClick(tab.ask_btn, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: win.pc.phase is Phase.ASKING and not win.pc.busy)
+    assert cues == []  # not while the question is asked
+    qtbot.keyClick(tab, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: bool(cues), timeout=10_000)
+    assert cues == [False]  # exactly once, as recording begins
+    with wave.open(str(cue_file())) as w:
+        assert 0.1 < w.getnframes() / w.getframerate() < 0.5  # short, real audio
+    qtbot.waitUntil(lambda: win.pc.phase is Phase.REPORT and not win.pc.busy, timeout=15_000)

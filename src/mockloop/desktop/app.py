@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtWidgets import QApplication
@@ -71,12 +71,13 @@ def load_bank_or_none() -> Bank | None:
 
 
 def build_window(*, factory: SessionFactory | None = None, speech: Any = None, bank: Bank | None = None,
-                 settings: settings_mod.Settings | None = None) -> MainWindow:  # fmt: skip
+                 settings: settings_mod.Settings | None = None,
+                 cue: Callable[[], None] | None = None) -> MainWindow:  # fmt: skip
     """The whole app object graph (tests pass fake factories and speech)."""
     s = settings or settings_mod.load()
     bank = bank if bank is not None else load_bank_or_none()
     tasks = TaskManager()
-    pc = PracticeController(tasks, factory or real_session_factory(s), bank)
+    pc = PracticeController(tasks, factory or real_session_factory(s), bank, cue=cue)
     hc = HistoryController(tasks)
     win = MainWindow(tasks=tasks, practice=pc, history=hc, bank=bank, settings=s, speech=speech)
     tasks.setParent(win)
@@ -97,7 +98,9 @@ def maybe_first_run(parent: Any) -> None:
 def main(argv: Sequence[str] | None = None, *, quit_after_ms: int | None = None) -> int:
     app = QApplication.instance() or QApplication(list(argv or sys.argv[:1]))
     app.setApplicationName("mockloop")
-    win = build_window(speech=RealSpeech())
+    from mockloop.desktop.cue import Cue
+
+    win = build_window(speech=RealSpeech(), cue=Cue())
     win.show()
     if quit_after_ms is not None:
         # Smoke test of the real app: boot everything, then close the window as a user would.

@@ -54,11 +54,14 @@ class PracticeController(QObject):
     POLL_MS = 100
 
     def __init__(self, tasks: TaskManager, factory: SessionFactory, bank: Bank | None,
-                 parent: QObject | None = None) -> None:  # fmt: skip
+                 parent: QObject | None = None, *,
+                 cue: Callable[[], None] | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self.tasks = tasks
         self.factory = factory
         self.bank = bank
+        #: Marks the start of recording with a short sound (asynchronous; None in tests).
+        self.cue = cue
         self.session: pr.PracticeSession | None = None
         self.recording = False
         self.marks: list[float] = []
@@ -142,6 +145,8 @@ class PracticeController(QObject):
         self.marks_changed.emit([])
 
         def done(_path: Any) -> None:
+            if self.cue is not None:
+                self.cue()
             self.recording = True
             self._stopping = False
             self.recording_changed.emit(True)
