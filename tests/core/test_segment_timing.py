@@ -126,3 +126,33 @@ def test_numbers_with_units() -> None:
     assert (("12", "h") in found and ("40 ms", "ms") in found) or ("40", "ms") in found
     assert ("2,500", "users") in found
     assert r.signals.metric_delta and r.signals.business_impact and r.signals.second_order
+
+
+def test_live_part_label_follows_the_speaker() -> None:
+    """While the answer is still being spoken, the current part is judged against the time budget:
+    on the bundled demo answer (true part starts known) the live label is right nearly always."""
+    import json
+    from pathlib import Path
+
+    from mockloop.core.content import load_bank
+
+    repo = Path(__file__).resolve().parents[2]
+    meta = json.loads((repo / "assets" / "demo" / "answer.json").read_text())
+    raw = json.loads((repo / "tests" / "speech" / "data" / "demo_words.json").read_text())
+    words = [Word.from_dict(w) for w in (raw["words"] if isinstance(raw, dict) else raw)]
+    truth = [(p["start_s"], Part(p["part"])) for p in meta["parts"]]
+    bank = load_bank()
+    question = bank.question(meta["question_id"])
+
+    def true_part(t: float) -> Part:
+        return [p for s, p in truth if s <= t][-1] if t >= truth[0][0] else truth[0][1]
+
+    agree = total = 0
+    t = 4.0
+    while t < words[-1].end_s:
+        prefix = [w for w in words if w.end_s <= t]
+        live = analyze(Transcript.from_words(prefix, source="live"), question=question, bank=bank, in_progress=True)
+        total += 1
+        agree += live.words[-1].part is true_part(prefix[-1].start_s)
+        t += 2.0
+    assert agree >= 0.85 * total, (agree, total)

@@ -225,8 +225,13 @@ def analyze(
     bank: Bank | None = None,
     part_starts: Mapping[Part, float] | None = None,
     input_path: str | None = None,
+    in_progress: bool = False,
 ) -> Report:
-    """Analyze one answer (or, with ``probe``, one probe answer) and return its report."""
+    """Analyze one answer (or, with ``probe``, one probe answer) and return its report.
+
+    ``in_progress`` is for the live view while the candidate is still speaking: parts are placed
+    against the level's time budget rather than against the words so far.
+    """
     if probe is not None and question is None and bank is not None:
         try:
             question = bank.question(probe.question_id)
@@ -250,7 +255,8 @@ def analyze(
     if part_starts and tokens and tokens[0].start_s is not None:
         token_parts = tuple(labels_from_marks(tokens, part_starts))
     else:
-        token_parts = segment(tokens, sentences).token_parts
+        expected = _expected_tokens(tokens, budget) if in_progress else None
+        token_parts = segment(tokens, sentences, expected_tokens=expected).token_parts
     parts = part_reports(tokens, token_parts, text, targets)
     ctx = _context(parts, text, initiative)
 
@@ -303,6 +309,14 @@ def analyze(
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _expected_tokens(tokens: Sequence[Token], budget_s: float) -> int | None:
+    """How many words the whole answer will have at the pace so far, if it fills its budget."""
+    if not tokens or tokens[0].start_s is None or tokens[-1].end_s is None:
+        return None
+    elapsed = max(1.0, tokens[-1].end_s - tokens[0].start_s)
+    return round(len(tokens) * max(1.0, budget_s / elapsed))
 
 
 def _initiative(question: Question | None, bank: Bank | None) -> str:

@@ -88,7 +88,11 @@ def _position_prior(center: float) -> dict[Part, float]:
     return out
 
 
-def segment(tokens: Sequence[Token], sentences: Sequence[Sentence]) -> Segmentation:
+def segment(
+    tokens: Sequence[Token], sentences: Sequence[Sentence], *, expected_tokens: int | None = None
+) -> Segmentation:
+    """Label sentences with parts. ``expected_tokens`` is for an answer still being spoken: the
+    position prior then measures against the expected whole answer, not the words so far."""
     if not sentences:
         return Segmentation((), (), False)
     headings = [heading_part(s.text) for s in sentences]
@@ -97,7 +101,7 @@ def segment(tokens: Sequence[Token], sentences: Sequence[Sentence]) -> Segmentat
         if labels is not None:
             return _expand(labels, sentences, len(tokens), used_headings=True)
 
-    total_tokens = max(1, sum(s.size for s in sentences))
+    total_tokens = max(1, sum(s.size for s in sentences), expected_tokens or 0)
     emissions: list[dict[Part, float]] = []
     seen = 0
     for s in sentences:
@@ -108,11 +112,11 @@ def segment(tokens: Sequence[Token], sentences: Sequence[Sentence]) -> Segmentat
         # Long sentences carry more evidence for their cues; scale gently.
         weight = 1.0 + min(1.0, math.log1p(s.size) / 4)
         emissions.append({p: cue[p] * weight + prior[p] for p in PARTS})
-    labels = _viterbi(emissions)
+    labels = _viterbi(emissions, partial=expected_tokens is not None)
     return _expand(labels, sentences, len(tokens), used_headings=False)
 
 
-def _viterbi(emissions: Sequence[Mapping[Part, float]]) -> list[Part]:
+def _viterbi(emissions: Sequence[Mapping[Part, float]], *, partial: bool = False) -> list[Part]:
     n, k = len(emissions), len(PARTS)
     score = [[_NEG] * k for _ in range(n)]
     back = [[0] * k for _ in range(n)]
@@ -133,7 +137,9 @@ def _viterbi(emissions: Sequence[Mapping[Part, float]]) -> list[Part]:
             score[i][j] = best + emissions[i][PARTS[j]]
             back[i][j] = arg
     # Ending early means the remaining parts are missing; the reflection is often missing.
-    final = [score[n - 1][j] - 0.6 * skipped(j, k) for j in range(k)]
+    # A finished answer that stops early is missing its remaining parts (the reflection often
+    # is); an answer still being spoken simply has not reached them yet.
+    final = [score[n - 1][j] - (0.0 if partial else 0.6 * skipped(j, k)) for j in range(k)]
     j = max(range(k), key=lambda x: final[x])
     path = [j]
     for i in range(n - 1, 0, -1):

@@ -301,7 +301,7 @@ class PracticeSession:
             return
         try:
             rep = analyze(Transcript.from_words(words, source="live"), question=self._question(),
-                          level=self.config.level, bank=self.bank)  # fmt: skip
+                          level=self.config.level, bank=self.bank, in_progress=True)  # fmt: skip
             if rep.words:
                 att.part = rep.words[-1].part
         except Exception:
