@@ -19,6 +19,7 @@ def _mockloop_home(
 ) -> Path:
     home = tmp_path_factory.mktemp("mockloop-home")
     monkeypatch.setenv("MOCKLOOP_HOME", str(home))
+    monkeypatch.setenv("MOCKLOOP_CONFIG", str(tmp_path_factory.mktemp("mockloop-config")))
     return home
 
 

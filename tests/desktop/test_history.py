@@ -105,3 +105,15 @@ def test_progress_and_settings_tabs(make_window: Any, qtbot: Any, golden_words: 
     saved = settings_mod.load()
     assert saved.default_level == "senior" and saved.keep_audio is False
     assert win.practice.current_level().value == "senior"
+
+
+def test_settings_change_data_folder(make_window: Any, qtbot: Any, tmp_path: Any, monkeypatch: Any) -> None:
+    from mockloop import paths
+
+    win = make_window()
+    st = win.settings_tab
+    st.choose_data_folder = lambda: str(tmp_path / "new-home")
+    qtbot.mouseClick(st.data_btn, Qt.MouseButton.LeftButton)
+    assert "next start" in st.data_note.text()
+    monkeypatch.delenv("MOCKLOOP_HOME")
+    assert paths.home() == (tmp_path / "new-home").resolve()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -73,6 +74,12 @@ class SettingsTab(QWidget):
             self.level.addItem(n, v)
         self.data = QLabel(str(paths.home()))
         self.data.setWordWrap(True)
+        self.data_btn = QPushButton("Change data folder…")
+        self.data_note = QLabel("")
+        self.data_note.setWordWrap(True)
+        data_row = QHBoxLayout()
+        data_row.addWidget(self.data, 1)
+        data_row.addWidget(self.data_btn)
         self.keep_audio = QCheckBox("Keep the recordings (for replay and re-transcription)")
         self.save_btn = QPushButton("&Save settings")
 
@@ -85,7 +92,8 @@ class SettingsTab(QWidget):
         form.addRow("Speech model", self.model_embedded)
         form.addRow("", model_row)
         form.addRow("Default level", self.level)
-        form.addRow("Data folder", self.data)
+        form.addRow("Data folder", data_row)
+        form.addRow("", self.data_note)
         form.addRow("", self.keep_audio)
         lay = QVBoxLayout(self)
         lay.addWidget(self.banner)
@@ -97,6 +105,8 @@ class SettingsTab(QWidget):
         self.preview_btn.clicked.connect(self.preview)
         self.model_btn.clicked.connect(self.choose_model)
         self.save_btn.clicked.connect(self.save)
+        self.data_btn.clicked.connect(self.change_data_folder)
+        self.choose_data_folder = lambda: QFileDialog.getExistingDirectory(self, "Data folder for mockloop")
         self.choose_folder = lambda: QFileDialog.getExistingDirectory(self, "CTranslate2 Whisper model folder")
         self.load(settings)
 
@@ -198,6 +208,22 @@ class SettingsTab(QWidget):
             model_path=self.model_path.text() or None if self.model_folder.isChecked() else None,
             default_level=self.level.currentData(), keep_audio=self.keep_audio.isChecked(),
         )  # fmt: skip
+
+    def change_data_folder(self) -> None:
+        """Remember a new data folder for the next start (the settings file lives in the data
+        folder itself, so the choice is kept outside it; see paths.set_data_folder)."""
+        chosen = self.choose_data_folder()
+        if not chosen:
+            return
+        try:
+            paths.set_data_folder(Path(chosen))
+        except OSError as e:
+            self.data_note.setText(f"Cannot use that folder: {e.strerror or e}")
+            return
+        self.data_note.setText(
+            f"From the next start mockloop keeps its data in {chosen}. Sessions recorded so far "
+            f"stay in {paths.home()}; move its contents there to keep them."
+        )
 
     def save(self) -> None:
         s = self.current()
