@@ -7,7 +7,7 @@ import textwrap
 from typing import Any
 
 from mockloop.cli.common import UserError, print_json
-from mockloop.core.content import Bank, ContentError, load_bank
+from mockloop.core.content import Bank, ContentError, load_bank, probe_to_dict
 
 
 def register(sub: Any) -> None:
@@ -53,19 +53,7 @@ def run_questions(args: argparse.Namespace) -> int:
                     "principle": q.principle,
                     "text": q.text,
                     "pattern": q.pattern_id,
-                    "probes": [
-                        {
-                            "id": p.id,
-                            "text": p.text,
-                            "kind": p.kind,
-                            "intent": p.intent,
-                            "weak": p.weak,
-                            "weak_why": p.weak_why,
-                            "strong": p.strong,
-                            "strong_why": p.strong_why,
-                        }
-                        for p in q.probes
-                    ],
+                    "probes": [probe_to_dict(p) for p in q.probes],
                 }
                 for q in questions
             ]

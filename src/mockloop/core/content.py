@@ -617,6 +617,23 @@ def pick_question(
     return rng.choice(pool)
 
 
+def probe_to_dict(p: Probe) -> dict[str, Any]:
+    """A probe as plain JSON (the CLI's listing and the stored question snapshot)."""
+    d: dict[str, Any] = {
+        "id": p.id,
+        "text": p.text,
+        "kind": p.kind,
+        "intent": p.intent,
+        "weak": p.weak,
+        "weak_why": p.weak_why,
+        "strong": p.strong,
+        "strong_why": p.strong_why,
+    }
+    if p.takeaway:
+        d["takeaway"] = p.takeaway
+    return d
+
+
 def question_snapshot(bank: Bank, question: Question) -> dict[str, Any]:
     """A JSON snapshot of a question (and its pattern id) plus a stable content hash.
 
@@ -628,17 +645,7 @@ def question_snapshot(bank: Bank, question: Question) -> dict[str, Any]:
         "principle": question.principle,
         "text": question.text,
         "pattern_id": question.pattern_id,
-        "probes": [
-            {
-                "id": p.id,
-                "text": p.text,
-                "kind": p.kind,
-                "intent": p.intent,
-                "weak": p.weak,
-                "strong": p.strong,
-            }
-            for p in question.probes
-        ],
+        "probes": [probe_to_dict(p) for p in question.probes],
     }
     blob = json.dumps(data, sort_keys=True).encode()
     data["content_hash"] = hashlib.sha256(blob).hexdigest()[:16]
