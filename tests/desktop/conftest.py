@@ -38,9 +38,10 @@ def make_window(qtbot: Any, golden_words: list[Any]) -> Iterator[Callable[..., A
 
     yield make
     for w in made:
-        w.pc.shutdown(5000)
+        # Generous: a worker still running when its window is destroyed aborts the process.
+        w.pc.shutdown(60_000)
 
 
-def idle(qtbot: Any, win: Any, timeout: int = 15_000) -> None:
+def idle(qtbot: Any, win: Any, timeout: int = 30_000) -> None:
     """Wait until no task is queued or running (results delivered on the GUI thread)."""
     qtbot.waitUntil(lambda: win.tasks.busy == 0, timeout=timeout)

@@ -29,7 +29,7 @@ def test_device_lost_mid_answer_keeps_the_audio(make_window: Any, qtbot: Any) ->
     win = make_window(mic="lost")
     tab = win.practice
     qtbot.mouseClick(tab.ask_btn, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: win.pc.phase is Phase.ASKING and not win.pc.busy)
+    qtbot.waitUntil(lambda: win.pc.phase is Phase.ASKING and not win.pc.busy, timeout=30_000)
     qtbot.mouseClick(tab.record_btn, Qt.MouseButton.LeftButton)
     # the recorder notices the stall (2 s), the controller stops and keeps what was recorded
     qtbot.waitUntil(lambda: win.pc.phase is Phase.REPORT and not win.pc.busy, timeout=15_000)
@@ -44,7 +44,7 @@ def test_no_voice_shows_the_text_and_goes_on(make_window: Any, qtbot: Any) -> No
     win = make_window(voice=False)
     tab = win.practice
     qtbot.mouseClick(tab.ask_btn, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: win.pc.phase is Phase.ASKING and not win.pc.busy)
+    qtbot.waitUntil(lambda: win.pc.phase is Phase.ASKING and not win.pc.busy, timeout=30_000)
     assert "Not read aloud" in tab.voice_note.text()
     assert tab.prompt.text() == win.pc.session.step.prompt
     assert tab.record_btn.isEnabled()
@@ -64,7 +64,7 @@ def test_closing_mid_recording_keeps_the_recording(make_window: Any, qtbot: Any)
     win = make_window(mic="endless")
     tab = win.practice
     qtbot.mouseClick(tab.ask_btn, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: win.pc.phase is Phase.ASKING and not win.pc.busy)
+    qtbot.waitUntil(lambda: win.pc.phase is Phase.ASKING and not win.pc.busy, timeout=30_000)
     qtbot.mouseClick(tab.record_btn, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: win.pc.recording and win.pc.last_progress is not None
                     and win.pc.last_progress.elapsed_s > 0.5, timeout=10_000)  # fmt: skip

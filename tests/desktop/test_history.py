@@ -107,7 +107,7 @@ def test_progress_and_settings_tabs(make_window: Any, qtbot: Any, golden_words: 
     assert win.practice.current_level().value == "senior"
 
 
-def test_settings_change_data_folder(make_window: Any, qtbot: Any, tmp_path: Any, monkeypatch: Any) -> None:
+def test_settings_change_data_folder(make_window: Any, qtbot: Any, tmp_path: Any) -> None:
     from mockloop import paths
 
     win = make_window()
@@ -115,5 +115,5 @@ def test_settings_change_data_folder(make_window: Any, qtbot: Any, tmp_path: Any
     st.choose_data_folder = lambda: str(tmp_path / "new-home")
     qtbot.mouseClick(st.data_btn, Qt.MouseButton.LeftButton)
     assert "next start" in st.data_note.text()
-    monkeypatch.delenv("MOCKLOOP_HOME")
-    assert paths.home() == (tmp_path / "new-home").resolve()
+    # Remembered for the next start (tests/cli/test_paths.py checks home() then uses it).
+    assert paths.chosen_data_folder() == (tmp_path / "new-home").resolve()
