@@ -18,6 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from mockloop.speech.metrics import word_error_rate
+
 REPO = Path(__file__).resolve().parents[1]
 JFK = REPO.parent / "shared" / "audio" / "jfk.flac"
 JFK_TEXT = ("And so my fellow Americans, ask not what your country can do for you, ask what you "
@@ -51,16 +53,6 @@ def answer_parts(target_s: float) -> list[tuple[str, str]]:
             ("result", RESULT), ("reflection", REFLECTION)]
 
 
-def wer(ref: str, hyp: str) -> float:
-    r = re.findall(r"[a-z']+", ref.lower())
-    h = re.findall(r"[a-z']+", hyp.lower())
-    d = list(range(len(h) + 1))
-    for i in range(1, len(r) + 1):
-        prev, d[0] = d[0], i
-        for j in range(1, len(h) + 1):
-            cur = min(d[j] + 1, d[j - 1] + 1, prev + (r[i - 1] != h[j - 1]))
-            prev, d[j] = d[j], cur
-    return d[len(h)] / max(1, len(r))
 
 
 def rss_peak_mb(pid: int) -> float | None:
@@ -95,7 +87,7 @@ def main() -> int:
         t0 = time.perf_counter()
         r = transcribe_file(JFK, transcriber=t)
         dt = time.perf_counter() - t0
-        print(f"jfk.flac: WER {wer(JFK_TEXT, r.transcript.text):.3f}, {dt:.2f} s for "
+        print(f"jfk.flac: WER {word_error_rate(JFK_TEXT, r.transcript.text):.3f}, {dt:.2f} s for "
               f"{r.transcript.duration_s:.1f} s (RTF {dt / (r.transcript.duration_s or 1):.3f})")
         print(f"  hyp: {r.transcript.text}")
 
@@ -143,7 +135,7 @@ def main() -> int:
         r = transcribe_file(fa.path, transcriber=t, initial_prompt=prompt)
         found = len(re.findall(r"\b(?:um+|uh+|hmm+|er|ah)\b", r.transcript.text.lower()))
         ref = " ".join(x for _, x in filler_text)
-        print(f"fillers ({label}): {found}/{spoken} kept, WER {wer(ref, r.transcript.text):.3f}")
+        print(f"fillers ({label}): {found}/{spoken} kept, WER {word_error_rate(ref, r.transcript.text):.3f}")
 
     print(f"\npeak RSS: main {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB, "
           f"worker {rss_peak_mb(t.pid or 0) or float('nan'):.0f} MB")

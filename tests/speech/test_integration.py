@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 import threading
 from pathlib import Path
@@ -15,26 +14,17 @@ import yaml
 from speech_helpers import DEMO, JFK_TEXT, REPO, need_espeak, need_jfk
 
 from mockloop.speech.base import TranscriberCrashedError
+from mockloop.speech.metrics import word_error_rate
 from mockloop.speech.wavfile import read_audio
 
 pytestmark = pytest.mark.integration
 
 
-def wer(ref: str, hyp: str) -> float:
-    r = re.findall(r"[a-z']+", ref.lower())
-    h = re.findall(r"[a-z']+", hyp.lower())
-    d = list(range(len(h) + 1))
-    for i in range(1, len(r) + 1):
-        prev, d[0] = d[0], i
-        for j in range(1, len(h) + 1):
-            cur = min(d[j] + 1, d[j - 1] + 1, prev + (r[i - 1] != h[j - 1]))
-            prev, d[j] = d[j], cur
-    return d[len(h)] / max(1, len(r))
 
 
 def test_jfk_words_and_timestamps(real_transcriber) -> None:
     res = real_transcriber.transcribe(need_jfk())
-    assert wer(JFK_TEXT, res.text) <= 0.1, res.text
+    assert word_error_rate(JFK_TEXT, res.text) <= 0.1, res.text
     starts = [w.start_s for w in res.words]
     assert starts == sorted(starts)
     assert 0.0 <= res.words[0].start_s < 0.6
@@ -109,7 +99,7 @@ def test_worker_crash_is_typed_and_recovers(real_transcriber) -> None:
         real_transcriber.transcribe(long_audio)
     timer.join()
     res = real_transcriber.transcribe(need_jfk())  # a fresh worker
-    assert wer(JFK_TEXT, res.text) <= 0.1
+    assert word_error_rate(JFK_TEXT, res.text) <= 0.1
     assert real_transcriber.pid != pid
 
 
@@ -118,7 +108,7 @@ def test_transcribe_cli(capsys: pytest.CaptureFixture[str]) -> None:
 
     assert main(["transcribe", str(need_jfk()), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["model"] == "tiny.en (embedded)" and wer(JFK_TEXT, data["text"]) <= 0.1
+    assert data["model"] == "tiny.en (embedded)" and word_error_rate(JFK_TEXT, data["text"]) <= 0.1
     assert data["words"][0]["start_s"] < 0.6
 
 

@@ -32,4 +32,4 @@ def store(mockloop_home: Path) -> Iterator[Store]:
 
 @pytest.fixture
 def snapshot(bank: Bank) -> dict[str, object]:
-    return question_snapshot(bank, bank.question("own-beyond-scope"))
+    return question_snapshot(bank.question("own-beyond-scope"))

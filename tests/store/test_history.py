@@ -26,7 +26,7 @@ WEAK = (
 def _spoken(store: Store, bank: Bank, text: str = ANSWER, *, version: str | None = None,
             qid: str = "own-beyond-scope", probes: bool = False) -> int:  # fmt: skip
     q = bank.question(qid)
-    sid = store.begin_session(question_snapshot(bank, q), level="sde2", source="mock")
+    sid = store.begin_session(question_snapshot(q), level="sde2", source="mock")
     att = store.begin_attempt(sid)
     write_wav(att.audio_path, 0.5)
     words = timed_words(text)
@@ -289,7 +289,7 @@ def test_save_helpers_for_analyze_save(store: Store, bank: Bank, tmp_path: Path)
     sid = history.save_text_analysis(
         report, text=ANSWER, bank=bank, question=q, level=Level.SDE2, store=store
     )
-    assert store.get_session(sid).question_snapshot == question_snapshot(bank, q)
+    assert store.get_session(sid).question_snapshot == question_snapshot(q)
 
     wav = write_wav(tmp_path / "mine.wav", 1.0)
     words = timed_words()

@@ -51,7 +51,6 @@ def render_report(report: Report, *, width: int = 88) -> str:
         lines.append(
             "STAR parts" + (" (spoken time estimated at 150 words/min)" if estimated else "")
         )
-        present = {p.part for p in report.parts}
         for part in PARTS:
             p = report.part(part)
             if p is None:
@@ -63,7 +62,6 @@ def render_report(report: Report, *, width: int = 88) -> str:
             lines.append(
                 f"  {part.label:<11}{when} {p.duration_s:5.1f}s / {p.target_s:4.0f}s  {_bar(p.duration_s, p.target_s)}  {status}{pace}"
             )
-        del present
         lines.append(f"  Budget {report.budget_s:.0f} s")
         lines.append("")
     sc = report.scores.to_dict()

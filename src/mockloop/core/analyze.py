@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from mockloop.core import rules
-from mockloop.core.content import Bank, Probe, Question, load_bank
+from mockloop.core.content import Bank, ContentError, Probe, Question, load_bank
 from mockloop.core.model import (
     BASE_TARGETS_S,
     DEFAULT_BUDGET_S,
@@ -245,10 +245,11 @@ def analyze(
     kind = "audio" if transcript.words or transcript.source in ("live", "refined") else "text"
     info = InputInfo(path=input_path, kind=kind, duration_s=transcript.duration_s)
     qref = None if question is None else QuestionRef(question.id, question.principle)
-    initiative = _initiative(question, bank)
 
     if probe is not None:
-        return _analyze_probe(transcript, tokens, text, probe, qref, level, info, initiative)
+        return _analyze_probe(transcript, tokens, text, probe, qref, level, info)
+
+    initiative = _initiative(question, bank)
 
     budget, targets = _targets(question, level, bank)
     sentences = split_sentences(tokens, text)
@@ -287,7 +288,7 @@ def analyze(
     scores = Scores(
         ownership=score_ownership(flags, signals, parts),
         metrics=score_metrics(signals, numbers),
-        reflection=score_reflection(ctx, signals, flags),
+        reflection=score_reflection(ctx, signals),
         pacing=score_pacing(flags),
     )
     return Report(
@@ -325,7 +326,7 @@ def _initiative(question: Question | None, bank: Bank | None) -> str:
         return "required"
     try:
         return (bank or load_bank()).principle(question.principle).initiative
-    except (KeyError, Exception):  # a bank without the principle: assume the strict reading
+    except (KeyError, ContentError):  # no such principle, or no bank: the strict reading
         return "required"
 
 
@@ -725,7 +726,7 @@ def score_metrics(signals: Signals, numbers: Sequence[NumberMention]) -> int:
     return sum((quantified, signals.metric_delta, signals.business_impact, signals.second_order))
 
 
-def score_reflection(ctx: _Ctx, signals: Signals, flags: Sequence[Flag]) -> int:
+def score_reflection(ctx: _Ctx, signals: Signals) -> int:
     refl = ctx.part(Part.REFLECTION)
     if not refl:
         return 0
@@ -796,7 +797,6 @@ def _analyze_probe(
     qref: QuestionRef | None,
     level: Level,
     info: InputInfo,
-    initiative: str,
 ) -> Report:
     """Score a probe answer against the probe's intent (its kind), in the same flag format."""
     norm = normalize(text)

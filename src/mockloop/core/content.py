@@ -634,7 +634,7 @@ def probe_to_dict(p: Probe) -> dict[str, Any]:
     return d
 
 
-def question_snapshot(bank: Bank, question: Question) -> dict[str, Any]:
+def question_snapshot(question: Question) -> dict[str, Any]:
     """A JSON snapshot of a question (and its pattern id) plus a stable content hash.
 
     Stored with each session so an old session still shows the question it was asked even

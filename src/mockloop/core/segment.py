@@ -97,7 +97,7 @@ def segment(
         return Segmentation((), (), False)
     headings = [heading_part(s.text) for s in sentences]
     if any(headings):
-        labels = _from_headings(sentences, headings)
+        labels = _from_headings(headings)
         if labels is not None:
             return _expand(labels, sentences, len(tokens), used_headings=True)
 
@@ -149,9 +149,7 @@ def _viterbi(emissions: Sequence[Mapping[Part, float]], *, partial: bool = False
     return [PARTS[j] for j in path]
 
 
-def _from_headings(
-    sentences: Sequence[Sentence], headings: Sequence[str | None]
-) -> list[Part] | None:
+def _from_headings(headings: Sequence[str | None]) -> list[Part] | None:
     """Labels from explicit headings; sentences before the first heading get the part before it.
 
     Returns None when headings are too sparse to trust (fewer than two).

@@ -265,7 +265,7 @@ def _apply_marks(s: pr.PracticeSession, marks: Sequence[float], bank: Bank | Non
         if not answers:
             return None
         history.rescore_with_part_starts(s.session_id, starts, attempt_id=answers[-1].id, store=st,
-                                         bank=bank or history._bank(None))  # fmt: skip
+                                         bank=bank)  # fmt: skip
         latest = st.get_session(s.session_id, words=False).attempts
         att = next(a for a in latest if a.id == answers[-1].id)
         if att.latest is None:
@@ -285,42 +285,6 @@ class BoundariesRescored:
     before: Report | None
     after: Report | None
     change: history.AttemptChange | None
-
-
-@dataclass(frozen=True)
-class PartTiming:
-    """One analysed session's answer: per part (seconds spoken, target seconds)."""
-
-    session_id: int
-    started_at_ms: int
-    principle: str | None
-    parts: dict[Part, tuple[float, float]]
-
-
-def load_progress() -> tuple[list[history.ProgressPoint], list[PartTiming]]:
-    """The score points and the per-part timings, through one store connection."""
-    from mockloop.store import Store
-
-    with Store.open() as st:
-        points = history.progress_series(store=st)
-        return points, load_part_timings(st, points)
-
-
-def load_part_timings(st: Any, points: Sequence[history.ProgressPoint] | None = None) -> list[PartTiming]:
-    """Per-part timing of every analysed session's answer, oldest first (stored reports)."""
-    out: list[PartTiming] = []
-    for p in history.progress_series(store=st) if points is None else points:
-        an = history.headline_analysis(st.get_session(p.session_id, words=False))
-        if an is None:
-            continue
-        parts: dict[Part, tuple[float, float]] = {}
-        for d in (an.report_json or {}).get("parts") or ():
-            try:
-                parts[Part(d["part"])] = (float(d.get("duration_s") or 0.0), float(d.get("target_s") or 0.0))
-            except (KeyError, ValueError, TypeError):
-                continue  # a report written by another analyzer version
-        out.append(PartTiming(p.session_id, p.started_at_ms, p.principle, parts))
-    return out
 
 
 class HistoryController(QObject):
@@ -379,7 +343,7 @@ class HistoryController(QObject):
 
     def progress_data(self, on_done: Callable[[Any], None]) -> None:
         """``(progress points, part timings)`` for the Progress charts, in one task."""
-        self._run(lambda _t: load_progress(), on_done)
+        self._run(lambda _t: history.progress_with_part_timings(), on_done)
 
     def rescore_part_starts(self, session_id: int, part_starts: dict[Part, float],
                             on_done: Callable[[BoundariesRescored], None],

@@ -18,11 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mockloop.core.content import Bank, Question
+from mockloop.core.content import Bank, Question, pick_question
 from mockloop.core.model import Level
 from mockloop.core.session import Phase
 from mockloop.desktop.banner import Banner, guidance
-from mockloop.desktop.choice import pick_random
 from mockloop.desktop.controller import LiveState, MarksApplied, PracticeController
 from mockloop.desktop.report_view import ReportView
 from mockloop.desktop.widgets import LevelMeter, StarGuideBar, fmt_time
@@ -213,7 +212,7 @@ class PracticeTab(QWidget):
             self.show_error("The question bank could not be loaded; reinstall mockloop.")
             return
         if self.questions.currentData() == RANDOM:
-            self.question = pick_random(self.bank)
+            self.question = pick_question(self.bank)  # weighted to higher-probability principles
         if self.question is None:
             return
         self.banner.hide()

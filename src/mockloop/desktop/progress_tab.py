@@ -11,8 +11,9 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from mockloop.core.content import Bank
 from mockloop.core.model import PARTS, Part
-from mockloop.desktop.controller import HistoryController, PartTiming
+from mockloop.desktop.controller import HistoryController
 from mockloop.desktop.widgets import part_colour
+from mockloop.services.history import PartTiming
 
 DIMENSIONS = ("total", "ownership", "metrics", "reflection", "pacing")
 VERDICT_VALUE = {"weak": 0, "mixed": 1, "strong": 2}

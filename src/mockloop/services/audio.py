@@ -176,7 +176,7 @@ def record_answer(
             from mockloop.store import Store
 
             store = Store.open()
-            snap = question_snapshot(bank, question) if question is not None and bank else None
+            snap = question_snapshot(question) if question is not None and bank else None
             sid = store.begin_session(question=snap, level=level.value, source="record")
             attempt = store.begin_attempt(sid, kind="probe" if probe else "answer",
                                           probe_id=probe.id if probe else None)  # fmt: skip

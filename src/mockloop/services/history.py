@@ -285,10 +285,51 @@ def progress_series(
 # ---------------------------------------------------------------------- saving (--save)
 
 
-def _snapshot(bank: Bank | None, question: Question | None) -> dict[str, Any] | None:
-    if question is None:
-        return None
-    return question_snapshot(bank or load_bank(), question)
+
+@dataclass(frozen=True)
+class PartTiming:
+    """One analysed session's answer: per part (seconds spoken, target seconds)."""
+
+    session_id: int
+    started_at_ms: int
+    principle: str | None
+    parts: dict[Part, tuple[float, float]]
+
+
+def part_timing_series(
+    points: Sequence[ProgressPoint] | None = None, *, store: Store | None = None
+) -> list[PartTiming]:
+    """Per-part timing of every analysed session's answer, oldest first (from stored reports)."""
+    out: list[PartTiming] = []
+    with _store(store) as st:
+        for p in progress_series(store=st) if points is None else points:
+            an = headline_analysis(st.get_session(p.session_id, words=False))
+            if an is None:
+                continue
+            parts: dict[Part, tuple[float, float]] = {}
+            for d in (an.report_json or {}).get("parts") or ():
+                try:
+                    parts[Part(d["part"])] = (
+                        float(d.get("duration_s") or 0.0),
+                        float(d.get("target_s") or 0.0),
+                    )
+                except (KeyError, ValueError, TypeError):
+                    continue  # a report written by another analyzer version
+            out.append(PartTiming(p.session_id, p.started_at_ms, p.principle, parts))
+    return out
+
+
+def progress_with_part_timings(
+    *, store: Store | None = None
+) -> tuple[list[ProgressPoint], list[PartTiming]]:
+    """The score points and the per-part timings, through one store connection."""
+    with _store(store) as st:
+        points = progress_series(store=st)
+        return points, part_timing_series(points, store=st)
+
+
+def _snapshot(question: Question | None) -> dict[str, Any] | None:
+    return None if question is None else question_snapshot(question)
 
 
 def save_text_analysis(
@@ -306,7 +347,7 @@ def save_text_analysis(
     del probe  # the report names its probe; the snapshot holds the probe texts
     with _store(store) as st:
         return st.save_text_analysis(
-            report, text=text, question=_snapshot(bank, question),
+            report, text=text, question=_snapshot(question),
             level=str(level or report.level.value), input_path=input_path,
         )  # fmt: skip
 
@@ -343,7 +384,7 @@ def save_audio_analysis(
         )  # fmt: skip
     with _store(store) as st:
         return st.save_analysis(
-            report, transcript, question=_snapshot(bank, question),
+            report, transcript, question=_snapshot(question),
             level=str(level or report.level.value), source=source, audio=Path(audio_path),
             asr=asr, input_path=str(audio_path), keep_audio=keep_audio,
         )  # fmt: skip
@@ -365,7 +406,7 @@ def save_report(
     """The general form of the two above (any transcript, optional audio, manual part marks)."""
     with _store(store) as st:
         return st.save_analysis(
-            report, transcript, question=_snapshot(bank, question),
+            report, transcript, question=_snapshot(question),
             level=str(level or report.level.value), source=source, audio=audio, asr=asr,
             input_path=None if audio is None else str(audio),
             part_starts=None if part_starts is None
@@ -506,9 +547,8 @@ def _probe_from_snapshot(p: Mapping[str, Any], qid: str) -> Probe:
     )
 
 
-def probe_for(
-    record: SessionRecord, probe_id: str | None, bank: Bank, question: Question | None
-) -> Probe | None:
+def probe_for(probe_id: str | None, bank: Bank, question: Question | None) -> Probe | None:
+    """The probe from the current bank, else from the question (possibly its stored snapshot)."""
     if probe_id is None:
         return None
     try:
@@ -748,7 +788,7 @@ def _rescore_attempt(
         return change(skipped="up to date")
     if not tr.words:
         tr = store.transcription(tr.id)  # now load the timed words
-    probe = probe_for(record, att.probe_id, bank, question)
+    probe = probe_for(att.probe_id, bank, question)
     if att.kind == "probe" and probe is None:
         return change(skipped=f"probe '{att.probe_id}' not found in the bank or the snapshot")
     part_starts = None

@@ -217,7 +217,7 @@ class PracticeSession:
             snap = None
             if self.bank is not None:
                 try:
-                    snap = question_snapshot(self.bank, self.config.question)
+                    snap = question_snapshot(self.config.question)
                 except Exception:
                     snap = None
             self.session_id = self._store_call(
