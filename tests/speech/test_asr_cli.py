@@ -137,6 +137,14 @@ def test_audio_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "speech model folder not found" in capsys.readouterr().err
 
 
+
+def test_a_directory_is_refused_plainly_by_every_audio_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in (["transcribe", str(tmp_path)], ["record", "--from-file", str(tmp_path)]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert "is a directory" in err and err.count("\n") == 1 and "Error" not in err
+
+
 def test_silence_gives_no_speech_report(fake_whisper, tmp_path: Path, capsys) -> None:
     wav = tmp_path / "quiet.wav"
     sf.write(str(wav), np.zeros(16000 * 3, np.float32), 16000)

@@ -141,13 +141,19 @@ def repair_wav(path: Path) -> int:
 # --------------------------------------------------------------------------- reading
 
 
-def read_audio_native(path: Path) -> tuple[np.ndarray, int]:
-    """Decode a file to mono float32 at its own sample rate (soundfile, else PyAV at 16 kHz)."""
+def _existing_file(path: Path) -> Path:
+    """The path, if it is a file: the one check every audio reader makes first."""
     path = Path(path)
     if not path.exists():
         raise AudioFileError(f"{path}: no such file")
     if path.is_dir():
         raise AudioFileError(f"{path}: is a directory, not an audio file")
+    return path
+
+
+def read_audio_native(path: Path) -> tuple[np.ndarray, int]:
+    """Decode a file to mono float32 at its own sample rate (soundfile, else PyAV at 16 kHz)."""
+    path = _existing_file(path)
     try:
         import soundfile as sf
 
@@ -160,9 +166,7 @@ def read_audio_native(path: Path) -> tuple[np.ndarray, int]:
 
 def read_audio(path: Path) -> np.ndarray:
     """Decode any audio file to 16 kHz mono float32 (what Whisper takes)."""
-    path = Path(path)
-    if not path.exists():
-        raise AudioFileError(f"{path}: no such file")
+    path = _existing_file(path)
     try:
         import soundfile as sf
 
