@@ -114,3 +114,20 @@ def test_a_cue_marks_the_start_of_recording(make_window: Any, qtbot: Any) -> Non
     with wave.open(str(cue_file())) as w:
         assert 0.1 < w.getnframes() / w.getframerate() < 0.5  # short, real audio
     qtbot.waitUntil(lambda: win.pc.phase is Phase.REPORT and not win.pc.busy, timeout=30_000)
+
+
+def test_session_events_are_emitted_on_the_gui_thread(make_window: Any, qtbot: Any) -> None:
+    """PracticeSession calls its listener on worker threads. The controller must emit its own
+    ``event`` on the GUI thread: emitted from a worker, every receiver gets a queued call that can
+    outlive the receiver (pytest-qt's waitSignal blocker crashed this way, pytest-qt #199). A
+    direct connection shows the emitting thread."""
+    import threading
+
+    win = make_window()
+    seen: list[str] = []
+    win.pc.event.connect(lambda ev: seen.append(threading.current_thread().name), Qt.ConnectionType.DirectConnection)
+    worker = threading.Thread(target=win.pc._listener, args=(pr.Notice(None, "from a worker"),), name="worker")
+    worker.start()
+    worker.join()
+    qtbot.waitUntil(lambda: bool(seen), timeout=5_000)
+    assert seen == [threading.main_thread().name]

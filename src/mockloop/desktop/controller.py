@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from mockloop.core.content import Bank, Question
 from mockloop.core.model import PARTS, Level, Part, Report
@@ -45,6 +45,8 @@ class LiveState:
 
 class PracticeController(QObject):
     event = Signal(object)  # a PracticeEvent or MarksApplied, on the GUI thread
+    #: Worker thread -> GUI thread hop for session events (see _listener).
+    _posted = Signal(object)
     live = Signal(object)  # LiveState, ~10 per second while recording
     error = Signal(str)  # a problem the user must see (no model, no microphone...)
     recording_changed = Signal(bool)
@@ -71,11 +73,17 @@ class PracticeController(QObject):
         self._timer.setInterval(self.POLL_MS)
         self._timer.timeout.connect(self._poll)
         self._stopping = False
+        # Queued to a slot of this object, which lives on the GUI thread: ``event`` is then
+        # always emitted there, so every receiver (view lambdas included) runs on that thread.
+        self._posted.connect(self.event, Qt.ConnectionType.QueuedConnection)
 
     # ------------------------------------------------------------------ plumbing
 
     def _listener(self, ev: pr.PracticeEvent) -> None:
-        self.event.emit(ev)  # worker thread -> queued to the GUI thread
+        # Called on PracticeSession's worker threads. Emitting ``event`` here would run plain
+        # Python receivers on this thread and touch widgets off the GUI thread (an intermittent
+        # native crash); post it instead.
+        self._posted.emit(ev)
 
     def _run(self, fn: Callable[[Task], Any], on_done: Callable[[Any], None] | None = None) -> None:
         self._pending += 1
