@@ -21,6 +21,8 @@ _AREAS = (
     "mockloop.cli.speech_cmd",
     "mockloop.cli.sessions_cmd",
     "mockloop.cli.gui_cmd",
+    "mockloop.cli.quiz_cmd",
+    "mockloop.cli.stories_cmd",
 )
 
 

@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from mockloop.cli.common import UserError, print_json
-from mockloop.cli.render import render_report
+from mockloop.cli.render import render_report, story_coverage_text
 from mockloop.core.content import ContentError, load_bank
 from mockloop.core.model import Level, Report
 from mockloop.services import analysis
@@ -82,6 +82,9 @@ def run(args: argparse.Namespace) -> int:
         print_json(data)
     else:
         print(render_report(report))
+        coverage = story_coverage_text(report)
+        if coverage:
+            print("\n" + coverage)
         if saved is not None:
             print(f"\nSaved as session {saved}.")
     return 0

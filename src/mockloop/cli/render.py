@@ -5,8 +5,13 @@ from __future__ import annotations
 import os
 import sys
 import textwrap
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from mockloop.core.model import PARTS, Report, Severity
+
+if TYPE_CHECKING:
+    from mockloop.services.stories import StoryCoverage
 
 _COLOURS = {"strong": "32", "mixed": "33", "weak": "31", "disqualifier": "31", "warning": "33"}
 
@@ -100,3 +105,43 @@ def render_report(report: Report, *, width: int = 88) -> str:
 
 def _yn(b: bool) -> str:
     return "yes" if b else "no"
+
+
+def render_story_coverage(items: Sequence[StoryCoverage], *, width: int = 88) -> str:
+    """For each story linked to the question: its key points said out loud, and those left out."""
+    lines: list[str] = []
+    for item in items:
+        cov = item.coverage
+        lines.append(
+            f"Story #{item.story.id} '{item.story.title}': said {len(cov.said)} of {cov.total} "
+            "key points"
+        )
+        for mark, points in (("said", cov.said), ("left out", cov.missed)):
+            for kp in points:
+                lines.append(
+                    textwrap.fill(
+                        f"{mark:>9}: ({kp.kind}) {kp.text}",
+                        width=width,
+                        subsequent_indent=" " * 11,
+                    )
+                )
+    return "\n".join(lines)
+
+
+def story_coverage_text(report: Report) -> str | None:
+    """The story-coverage block for a main answer to a question with linked stories, else None.
+
+    Never fails the report it follows: an unreadable store just means no block.
+    """
+    if report.probe is not None or report.question is None or not report.transcript.strip():
+        return None
+    from mockloop.services.stories import coverage_for
+    from mockloop.store.errors import StoreError
+
+    try:
+        items = coverage_for(report.question.id, report.transcript)
+    except StoreError:
+        return None
+    if not items:
+        return None
+    return "Your stories for this question\n" + render_story_coverage(items)

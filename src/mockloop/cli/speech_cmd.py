@@ -176,22 +176,12 @@ def _fmt_time(s: float) -> str:
 
 
 def _print_report(report: Report) -> None:
-    try:
-        from mockloop.cli.render import render_report
-    except ImportError:
-        print(_compact_report(report))
-        return
+    from mockloop.cli.render import render_report, story_coverage_text
+
     print(render_report(report))
-
-
-def _compact_report(report: Report) -> str:
-    lines = [f"Verdict: {report.verdict.value.upper()}  (transcript: {report.transcript_source})"]
-    for p in report.parts:
-        when = f"{p.start_s:6.1f}s" if p.start_s is not None else "      "
-        lines.append(f"  {p.part.label:<11}{when}  {p.duration_s:5.1f}s / {p.target_s:4.0f}s  {p.status}")
-    for f in report.flags:
-        lines.append(f"  - [{f.severity.value}] {f.code}: {f.advice}")
-    return "\n".join(lines)
+    coverage = story_coverage_text(report)
+    if coverage:
+        print("\n" + coverage)
 
 
 class _TerminalView:

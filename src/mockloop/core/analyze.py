@@ -35,7 +35,7 @@ from mockloop.core.model import (
     Transcript,
     Verdict,
 )
-from mockloop.core.segment import labels_from_marks, segment
+from mockloop.core.segment import labels_from_marks, labels_from_offsets, segment
 from mockloop.core.text import (
     Token,
     normalize,
@@ -226,11 +226,16 @@ def analyze(
     part_starts: Mapping[Part, float] | None = None,
     input_path: str | None = None,
     in_progress: bool = False,
+    principle: str | None = None,
+    part_offsets: Mapping[Part, int] | None = None,
 ) -> Report:
     """Analyze one answer (or, with ``probe``, one probe answer) and return its report.
 
     ``in_progress`` is for the live view while the candidate is still speaking: parts are placed
     against the level's time budget rather than against the words so far.
+    ``principle`` stands in for the question's principle when there is no question (a written
+    story). ``part_offsets`` (part -> character offset where it starts) fixes the parts of typed
+    text, as ``part_starts`` does for timed words.
     """
     if probe is not None and question is None and bank is not None:
         try:
@@ -249,12 +254,14 @@ def analyze(
     if probe is not None:
         return _analyze_probe(transcript, tokens, text, probe, qref, level, info)
 
-    initiative = _initiative(question, bank)
+    initiative = _initiative(question, bank, principle)
 
     budget, targets = _targets(question, level, bank)
     sentences = split_sentences(tokens, text)
     if part_starts and tokens and tokens[0].start_s is not None:
         token_parts = tuple(labels_from_marks(tokens, part_starts))
+    elif part_offsets and tokens:
+        token_parts = tuple(labels_from_offsets(tokens, part_offsets))
     else:
         expected = _expected_tokens(tokens, budget) if in_progress else None
         token_parts = segment(tokens, sentences, expected_tokens=expected).token_parts
@@ -320,12 +327,13 @@ def _expected_tokens(tokens: Sequence[Token], budget_s: float) -> int | None:
     return round(len(tokens) * max(1.0, budget_s / elapsed))
 
 
-def _initiative(question: Question | None, bank: Bank | None) -> str:
+def _initiative(question: Question | None, bank: Bank | None, principle: str | None) -> str:
     """How much the question's principle depends on self-started work (unknown -> required)."""
-    if question is None:
+    pid = question.principle if question is not None else principle
+    if pid is None:
         return "required"
     try:
-        return (bank or load_bank()).principle(question.principle).initiative
+        return (bank or load_bank()).principle(pid).initiative
     except (KeyError, ContentError):  # no such principle, or no bank: the strict reading
         return "required"
 
@@ -411,6 +419,25 @@ def _stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]
     return word
+
+
+# Words too common in stories to tell one action from another.
+_WEAK_TERMS = frozenset(
+    ["against", "plus", "first", "last", "same", "still", "only", "within", "before", "after", "over", "into", "onto", "across", "every", "each", "some", "many", "more", "most", "other", "another", "such", "even", "much", "well", "back", "made", "make", "sure", "like", "able", "around", "through", "without"]
+)
+
+
+def content_terms(norm_text: str, *, ordered: bool = False) -> list[str]:
+    """Stemmed content words of normalized text (stories match speech on these); ``ordered``
+    keeps first-seen order, else the order is arbitrary (use as a set)."""
+    words = (w.removesuffix("'s") for w in re.findall(r"[a-z][a-z0-9'-]+|\d[\d.,%]*", norm_text))
+    keep = (
+        w
+        for w in words
+        if (len(w) > 3 and w not in _STOP and w not in _WEAK_TERMS) or w[:1].isdigit()
+    )
+    stems = (_stem(w) for w in keep)
+    return list(dict.fromkeys(stems)) if ordered else list(set(stems))
 
 
 # --------------------------------------------------------------------------- numbers

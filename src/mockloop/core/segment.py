@@ -176,6 +176,19 @@ def _expand(
     return Segmentation(tuple(labels), tuple(token_parts), used_headings)
 
 
+def labels_from_offsets(tokens: Sequence[Token], part_offsets: Mapping[Part, int]) -> list[Part]:
+    """Typed parts (part -> character offset where it starts) fix each word's part."""
+    marks = sorted(part_offsets.items(), key=lambda kv: kv[1])
+    out: list[Part] = []
+    for tok in tokens:
+        label = marks[0][0] if marks else Part.SITUATION
+        for part, start in marks:
+            if start <= tok.start_char:
+                label = part
+        out.append(label)
+    return out
+
+
 def labels_from_marks(tokens: Sequence[Token], part_starts: Mapping[Part, float]) -> list[Part]:
     """Manual marks (part -> start second) override detection, word by word."""
     marks = sorted(part_starts.items(), key=lambda kv: kv[1])

@@ -13,8 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import Any, Protocol
 
 from mockloop.core.content import Bank, ContentError, Probe, Question, load_bank, question_snapshot
 from mockloop.core.model import Level, Part, Report, Transcript, Word
+from mockloop.services.scope import store_scope as _store
 from mockloop.store import SessionFilter, SessionRecord, SessionSummary, Store
 from mockloop.store import export as export_mod
 from mockloop.store.records import AnalysisRecord, AttemptRecord, TranscriptionRecord
@@ -74,18 +74,6 @@ class FileTranscription:
 #: A whole-file transcriber: ``path -> FileTranscription``, a bare ``Transcript`` or a
 #: ``speech.base.TranscriptResult``.
 TranscribeFn = Callable[[Path], Any]
-
-
-@contextmanager
-def _store(store: Store | None) -> Iterator[Store]:
-    if store is not None:
-        yield store
-        return
-    s = Store.open()
-    try:
-        yield s
-    finally:
-        s.close()
 
 
 def _bank(bank: Bank | None) -> Bank:

@@ -36,6 +36,7 @@ from mockloop.store.errors import (
     NotFoundError,
     StoreError,
 )
+from mockloop.store.prep import PrepStore
 from mockloop.store.records import (
     ATTEMPT_KINDS,
     AnalysisRecord,
@@ -135,6 +136,11 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @property
+    def prep(self) -> PrepStore:
+        """Stories, self-check answers and quiz attempts (see :mod:`mockloop.store.prep`)."""
+        return PrepStore(self)
 
     @property
     def schema_version(self) -> int:

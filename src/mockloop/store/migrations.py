@@ -8,6 +8,8 @@ v1 ``m001_initial``            sessions, attempts, transcriptions, words, analys
 v2 ``m002_session_summary``    denormalised answer verdict/version/score/audio length on sessions
                                (indexed) so listing and progress never touch the analyses table
 v3 ``m003_transcript_search``  FTS5 (porter) index over transcriptions, kept in sync by triggers
+v4 ``m004_preparation``        the preparation loop: written stories (+ links to questions),
+                               principle self-check answers, quiz attempts and their answers
 """
 
 from __future__ import annotations
@@ -144,6 +146,67 @@ def m002_session_summary(db: Database) -> None:
 def m003_transcript_search(db: Database) -> None:
     db["transcriptions"].enable_fts(  # type: ignore[union-attr]
         ["text"], fts_version="FTS5", create_triggers=True, tokenize="porter"
+    )
+
+
+@migrations(name="m004_preparation")
+def m004_preparation(db: Database) -> None:
+    _script(
+        db,
+        """
+        CREATE TABLE stories (
+            id INTEGER PRIMARY KEY,
+            principle TEXT NOT NULL,
+            title TEXT NOT NULL,
+            situation TEXT NOT NULL DEFAULT '',
+            task TEXT NOT NULL DEFAULT '',
+            action TEXT NOT NULL DEFAULT '',
+            result TEXT NOT NULL DEFAULT '',
+            reflection TEXT NOT NULL DEFAULT '',
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+        );
+        CREATE INDEX idx_stories_principle ON stories(principle, updated_at);
+
+        CREATE TABLE story_links (
+            story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+            question_id TEXT NOT NULL,
+            PRIMARY KEY (story_id, question_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX idx_story_links_question ON story_links(question_id);
+
+        -- keyed by the item's text, so editing the checklist never misattributes an answer
+        CREATE TABLE self_checks (
+            principle TEXT NOT NULL,
+            item TEXT NOT NULL,
+            answer TEXT NOT NULL CHECK (answer IN ('yes', 'no', 'unsure')),
+            updated_at INTEGER NOT NULL,
+            PRIMARY KEY (principle, item)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE quiz_attempts (
+            id INTEGER PRIMARY KEY,
+            pattern_id TEXT NOT NULL,
+            difficulty TEXT,                        -- NULL = all difficulties
+            started_at INTEGER NOT NULL,
+            finished_at INTEGER,
+            correct INTEGER NOT NULL DEFAULT 0,
+            answered INTEGER NOT NULL DEFAULT 0,
+            total INTEGER NOT NULL
+        );
+        CREATE INDEX idx_quiz_attempts_pattern ON quiz_attempts(pattern_id, started_at);
+
+        CREATE TABLE quiz_answers (
+            attempt_id INTEGER NOT NULL REFERENCES quiz_attempts(id) ON DELETE CASCADE,
+            item_id TEXT NOT NULL,
+            difficulty TEXT NOT NULL,
+            chosen INTEGER NOT NULL,
+            correct INTEGER NOT NULL,
+            hint_used INTEGER NOT NULL DEFAULT 0,
+            answered_at INTEGER NOT NULL,
+            PRIMARY KEY (attempt_id, item_id)
+        ) WITHOUT ROWID
+        """,
     )
 
 
