@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from mockloop.core.content import PROBE_KINDS, ContentError, default_content_dir, load_bank
 from mockloop.core.model import Level
@@ -22,6 +23,7 @@ def test_bank_is_complete() -> None:
     for p in bank.principles:
         assert len(bank.questions_for(p.id)) >= 4, p.id
         assert p.definition and p.listen_for
+        _assert_good_checklist(p.id, p.self_check)
     assert len(bank.questions) >= 64
     for q in bank.questions:
         assert len(q.probes) >= 2
@@ -36,6 +38,17 @@ def test_bank_is_complete() -> None:
         assert set(pat.levels) == set(Level)
         assert pat.reflections["sde2"] and pat.reflections["senior"]
         assert pat.emphasis and pat.weak_answer.flagged
+
+
+def _assert_good_checklist(pid: str, items: tuple[str, ...]) -> None:
+    """What a candidate needs from a self-check: 6-8 distinct yes/no questions, each one a
+    habit read after "Do you ..." (so it must not repeat those words itself)."""
+    assert 6 <= len(items) <= 8, pid
+    assert len({q.casefold() for q in items}) == len(items), pid
+    for q in items:
+        assert q.endswith("?") and q.count("?") == 1, (pid, q)
+        assert q[0].isupper() and not q.lower().startswith(("do you", "are you", "have you")), q
+        assert 5 <= len(q.split()) <= 25, q
 
 
 def test_pattern_budgets_scale_targets() -> None:
@@ -105,6 +118,46 @@ def test_key_phrase_must_occur_in_example(content_copy: Path) -> None:
         and "key_phrases" in msg
         and "does not occur" in msg
     )
+
+
+def _edit_principle(root: Path, pid: str, **fields: object) -> None:
+    """Rewrite one principle's fields in the copied principles.yaml (None drops the field)."""
+    path = root / "principles.yaml"
+    doc = yaml.safe_load(path.read_text())
+    entry = next(p for p in doc["principles"] if p["id"] == pid)
+    for name, value in fields.items():
+        if value is None:
+            entry.pop(name)
+        else:
+            entry[name] = value
+    path.write_text(yaml.safe_dump(doc, sort_keys=False))
+
+
+def test_missing_self_check_names_principle_and_field(content_copy: Path) -> None:
+    _edit_principle(content_copy, "frugality", self_check=None)
+    msg = _error(content_copy)
+    assert msg == "content/principles.yaml: frugality: field 'self_check': missing"
+
+
+@pytest.mark.parametrize(
+    ("self_check", "field", "problem"),
+    [
+        ("Spend less?", "self_check", "expected a list"),
+        (["A?", "B?", "C?", "D?"], "self_check", "needs at least 5"),
+        ([f"Save {i}?" for i in range(11)], "self_check", "at most 10 items, has 11"),
+        (["A?", "B?", "Reuse old code", "D?", "E?"], "self_check[2]", "ending in '?'"),
+        (["A?", "B?", "   ", "D?", "E?"], "self_check[2]", "expected non-empty text"),
+        (["A?", "B?", "C?", "D?", "E?", {"q": "F?"}], "self_check[5]", "non-empty text"),
+        (["Cut waste?", "B?", "C?", "cut  WASTE?", "E?"], "self_check[3]", "repeats self_check[0]"),
+    ],
+)
+def test_malformed_self_check_names_the_item(
+    content_copy: Path, self_check: object, field: str, problem: str
+) -> None:
+    _edit_principle(content_copy, "frugality", self_check=self_check)
+    msg = _error(content_copy)
+    assert msg.startswith(f"content/principles.yaml: frugality: field '{field}': "), msg
+    assert problem in msg
 
 
 def test_not_a_content_folder(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ import textwrap
 from typing import Any
 
 from mockloop.cli.common import UserError, print_json
-from mockloop.core.content import Bank, ContentError, load_bank, probe_to_dict
+from mockloop.core.content import Bank, ContentError, Principle, load_bank, probe_to_dict
 
 
 def register(sub: Any) -> None:
@@ -15,13 +15,18 @@ def register(sub: Any) -> None:
     q.add_argument(
         "--principle",
         metavar="ID",
-        help="only this principle (id or short prefix, e.g. ownership or own)",
+        help="only this principle (id, short prefix or number, e.g. ownership, own or 2)",
     )
     q.add_argument("--json", action="store_true", help="print JSON")
     q.add_argument("--probes", action="store_true", help="also list each question's probes")
     q.set_defaults(func=run_questions)
 
-    pr = sub.add_parser("principles", help="list the 16 Leadership Principles")
+    pr = sub.add_parser(
+        "principles", help="list the 16 Leadership Principles, or show one with its self-check"
+    )
+    pr.add_argument(
+        "principle", nargs="?", metavar="ID", help="id, short prefix or number (e.g. dd or 12)"
+    )
     pr.add_argument("--json", action="store_true")
     pr.set_defaults(func=run_principles)
 
@@ -40,11 +45,8 @@ def _bank() -> Bank:
 
 def run_questions(args: argparse.Namespace) -> int:
     bank = _bank()
-    try:
-        questions = bank.questions_for(args.principle)
-    except KeyError:
-        ids = ", ".join(p.id for p in bank.principles)
-        raise UserError(f"unknown principle '{args.principle}'; one of: {ids}") from None
+    pid = _find_principle(bank, args.principle).id if args.principle else None
+    questions = bank.questions_for(pid)
     if args.json:
         print_json(
             [
@@ -86,30 +88,59 @@ def run_questions(args: argparse.Namespace) -> int:
     return 0
 
 
+def _principle_dict(bank: Bank, p: Principle) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "number": p.number,
+        "name": p.name,
+        "short": p.short,
+        "higher_probability": p.higher_probability,
+        "initiative": p.initiative,
+        "definition": p.definition,
+        "listen_for": list(p.listen_for),
+        "self_check": list(p.self_check),
+        "questions": len(bank.questions_for(p.id)),
+    }
+
+
+def _find_principle(bank: Bank, text: str) -> Principle:
+    try:
+        return bank.principle(text)
+    except KeyError:
+        ids = ", ".join(p.id for p in bank.principles)
+        raise UserError(f"unknown principle '{text}'; one of: {ids}") from None
+
+
 def run_principles(args: argparse.Namespace) -> int:
     bank = _bank()
+    if args.principle:
+        return _show_principle(bank, _find_principle(bank, args.principle), as_json=args.json)
     if args.json:
-        print_json(
-            [
-                {
-                    "id": p.id,
-                    "number": p.number,
-                    "name": p.name,
-                    "short": p.short,
-                    "higher_probability": p.higher_probability,
-                    "initiative": p.initiative,
-                    "definition": p.definition,
-                    "listen_for": list(p.listen_for),
-                    "questions": len(bank.questions_for(p.id)),
-                }
-                for p in bank.principles
-            ]
-        )
+        print_json([_principle_dict(bank, p) for p in bank.principles])
         return 0
     for p in bank.principles:
         star = " *" if p.higher_probability else ""
         print(f"{p.number:>2}. {p.name}{star}  ({p.id}, {len(bank.questions_for(p.id))} questions)")
         print(textwrap.fill(p.definition, 100, initial_indent="    ", subsequent_indent="    "))
+    print("\nmockloop principles ID shows one principle with its self-check questions.")
+    return 0
+
+
+def _show_principle(bank: Bank, p: Principle, *, as_json: bool) -> int:
+    if as_json:
+        print_json(_principle_dict(bank, p))
+        return 0
+    star = " (higher probability in interviews)" if p.higher_probability else ""
+    print(f"{p.number}. {p.name}{star}\n{p.id}, prefix {p.short}\n")
+    print(textwrap.fill(p.definition, 100))
+    print("\nInterviewers listen for")
+    for item in p.listen_for:
+        print(textwrap.fill(f"- {item}", 100, initial_indent="  ", subsequent_indent="    "))
+    print("\nSelf-check: do you ...")
+    for item in p.self_check:
+        print(textwrap.fill(f"[ ] {item}", 100, initial_indent="  ", subsequent_indent="      "))
+    print("\nA yes is a habit to back with a real story; a no shows where you have none yet.")
+    print(f"Questions: {len(bank.questions_for(p.id))} (mockloop questions --principle {p.short})")
     return 0
 
 

@@ -60,6 +60,7 @@ class Principle:
     initiative: str
     definition: str
     listen_for: tuple[str, ...]
+    self_check: tuple[str, ...]  # yes/no questions, each read after "Do you ..."
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,8 +178,9 @@ class Bank:
         self._by_id.update({q.id: q for q in self.questions})
 
     def principle(self, pid: str) -> Principle:
+        """By id, short prefix or number (as text), the three ways the CLI lists them."""
         for p in self.principles:
-            if p.id == pid or p.short == pid:
+            if pid in (p.id, p.short, str(p.number)):
                 return p
         raise KeyError(pid)
 
@@ -403,6 +405,21 @@ class _Item:
             out.append(" ".join(str(x).split()))
         return tuple(out)
 
+    def checklist(self, name: str, *, min_items: int, max_items: int) -> tuple[str, ...]:
+        """A list of distinct yes/no questions, each ending in '?'."""
+        out = self.texts(name, min_items=min_items)
+        if len(out) > max_items:
+            raise self.fail(name, f"allows at most {max_items} items, has {len(out)}")
+        seen: dict[str, int] = {}
+        for i, q in enumerate(out):
+            if not q.endswith("?"):
+                raise self.fail(f"{name}[{i}]", "must be a question ending in '?'")
+            key = q.casefold()
+            if key in seen:
+                raise self.fail(f"{name}[{i}]", f"repeats {name}[{seen[key]}]")
+            seen[key] = i
+        return out
+
     def items(self, name: str, *, min_items: int = 1) -> list[Any]:
         v = self.data.get(name)
         if v is None:
@@ -441,6 +458,7 @@ def _parse_principles(doc: Any, rel: str) -> list[Principle]:
                 initiative=it.choice("initiative", INITIATIVE_LEVELS),
                 definition=it.text("definition"),
                 listen_for=it.texts("listen_for", min_items=1),
+                self_check=it.checklist("self_check", min_items=5, max_items=10),
             )
         )
     ids = [p.id for p in out]

@@ -133,10 +133,6 @@ def resolve_principle(text: str, bank: Bank | None = None) -> str:
         return bank.principle(text).id
     except KeyError:
         pass
-    if text.isdigit():
-        for p in bank.principles:
-            if p.number == int(text):
-                return p.id
     raise HistoryError(f"unknown principle '{text}' (see: mockloop questions)")
 
 
