@@ -148,3 +148,14 @@ def test_principles_without_story(bank: Bank) -> None:
     assert "ownership" not in missing and "dive-deep" not in missing
     assert len(missing) == len(bank.principles) - 2
     assert missing[0] == bank.principles[0].id
+
+
+def test_asr_split_decimals_and_garbled_words_still_match() -> None:
+    story = StoryParts(
+        action="I rewrote the retry policy with jittered backoff.",
+        result="Timeouts fell from 4% to 0.3% of orders.",
+    )
+    spoken = "Then I wrote the retry policy with jiddard backup. Time out fell from 4 % to 0 .3 % on orders."
+    cov = coverage(key_points(story), spoken)
+    assert cov.missed == ()
+    assert coverage(key_points(story), "I wrote a policy doc.").share == 0.0
