@@ -158,3 +158,30 @@ def test_self_check_coverage_and_markdown_export(
     assert "| commitment-at-risk | 0 | - | - | not tried |" in md
     code, _, err = _run(capsys, "stories", "export", "--out", str(tmp_path / "no" / "dir" / "x.md"))
     assert code == 2 and "cannot write" in err
+
+
+def test_saved_answer_export_carries_story_coverage(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    f = tmp_path / "story.md"
+    f.write_text(STORY, encoding="utf-8")
+    _run(capsys, "stories", "add", "--principle", "own", "--title", "Checkout timeouts",
+         "--file", str(f), "--question", QID)  # fmt: skip
+    answer = tmp_path / "answer.txt"
+    answer.write_text("I added a circuit breaker around the fraud check, and timeouts fell to 0.3%.",
+                      encoding="utf-8")  # fmt: skip
+    code, out, _ = _run(capsys, "analyze", str(answer), "--question", QID, "--save")
+    assert code == 0
+    sid = out.rsplit("Saved as session ", 1)[1].split(".")[0]
+    _, out, _ = _run(capsys, "sessions", "show", sid, "--json")
+    (cov,) = json.loads(out)["attempts"][0]["story_coverage"]
+    assert cov["title"] == "Checkout timeouts"
+    assert any("circuit breaker" in k["text"] for k in cov["said"])
+    assert any("retry policy" in k["text"] for k in cov["missed"])
+    for fmt in ("md", "html"):
+        target = tmp_path / f"s.{fmt}"
+        assert _run(capsys, "sessions", "export", sid, "--format", fmt, "-o", str(target))[0] == 0
+        text = target.read_text(encoding="utf-8")
+        assert "Your story “Checkout timeouts”: said" in text and "left out:" in text
+    _, out, _ = _run(capsys, "sessions", "show", sid)
+    assert "Your stories for this question" in out

@@ -12,6 +12,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from mockloop.core.story import coverage, key_points
 from mockloop.store.db import Store
 from mockloop.store.records import AttemptRecord, SessionRecord, ms_to_iso, ms_to_s
 
@@ -58,6 +59,7 @@ def attempt_to_dict(store: Store, a: AttemptRecord, session: SessionRecord) -> d
             "words": [w.to_dict() for w in tr.words],
         },
         "report": None if latest is None else dict(latest.report_json),
+        "story_coverage": _story_coverage(store, a, session),
         "analyses": [
             {
                 "id": an.id,
@@ -71,6 +73,20 @@ def attempt_to_dict(store: Store, a: AttemptRecord, session: SessionRecord) -> d
             for an in a.analyses
         ],
     }
+
+
+def _story_coverage(store: Store, a: AttemptRecord, session: SessionRecord) -> list[dict[str, Any]]:
+    """For a main answer: each story linked to the question, and its key points said or not."""
+    text = a.transcription.text if a.transcription is not None else ""
+    if a.kind != "answer" or not session.question_id or not text.strip():
+        return []
+    out = []
+    for st in store.prep.stories_for_question(session.question_id):
+        points = key_points(st.parts)
+        if points:
+            cov = coverage(points, text)
+            out.append({"story_id": st.id, "title": st.title, **cov.to_dict()})
+    return out
 
 
 def session_to_dict(store: Store, s: SessionRecord) -> dict[str, Any]:
@@ -179,6 +195,14 @@ def render_markdown(sessions: Sequence[Mapping[str, Any]]) -> str:
                             f"- **{f['code']}** ({f['severity']}){quote}: {_md(f.get('advice', ''))}"
                         )
                     out.append("")
+            for sc in a.get("story_coverage") or []:
+                out.append(
+                    f"### Your story “{_md(sc['title'])}”: said {len(sc['said'])} of "
+                    f"{len(sc['said']) + len(sc['missed'])} key points\n"
+                )
+                out += [f"- said: {_md(k['text'])}" for k in sc["said"]]
+                out += [f"- left out: {_md(k['text'])}" for k in sc["missed"]]
+                out.append("")
             tr = a.get("transcription")
             if tr and tr.get("text"):
                 model = f", {tr['asr_model']}" if tr.get("asr_model") else ""
@@ -296,6 +320,15 @@ def _html_attempt(a: Mapping[str, Any]) -> str:
                     f'<div class="flag {_e(f.get("severity"))}"><b>{_e(f["code"])}</b>'
                     f" ({_e(f.get('severity'))}){quote}<br>{_e(f.get('advice'))}</div>"
                 )
+        for sc in a.get("story_coverage") or []:
+            total = len(sc["said"]) + len(sc["missed"])
+            items = "".join(f"<li>said: {_e(k['text'])}</li>" for k in sc["said"]) + "".join(
+                f"<li>left out: {_e(k['text'])}</li>" for k in sc["missed"]
+            )
+            out.append(
+                f"<h3>Your story “{_e(sc['title'])}”: said {len(sc['said'])} of {total} key "
+                f"points</h3><ul>{items}</ul>"
+            )
         words = r.get("words") or []
         if words:
             body = " ".join(
