@@ -89,7 +89,8 @@ class _Hear:
         if self.off or not step.example or step.target_s is None:
             return
         if not self.voice.available:
-            self._give_up(getattr(self.voice, "error", None) or "voice is off in settings")
+            why = getattr(self.voice, "error", None) or "the voice is off in settings"
+            self._give_up(why, "install espeak-ng or turn the voice on in the app's Settings")
             return
         h = hear_it_rate(step.example, step.target_s)
         note = " (slowest natural pace)" if h.clamped and h.rate_wpm < 150 else ""
@@ -101,13 +102,12 @@ class _Hear:
         played = self.voice.speak(step.example, h.rate_wpm)
         playback = getattr(self.voice, "playback_error", None)
         if not played or playback:
-            self._give_up(playback or getattr(self.voice, "error", None) or "nothing was played")
+            why = playback or getattr(self.voice, "error", None) or "nothing was played"
+            self._give_up(why, "check that a speaker or headphones are connected")
 
-    def _give_up(self, why: str) -> None:
+    def _give_up(self, why: str, fix: str) -> None:
         self.off = True
-        print(
-            f"  (Cannot read aloud: {why}. Install espeak-ng and check the sound output; continuing in text.)"
-        )
+        print(f"  (Cannot read aloud: {why}; {fix}. Continuing in text.)")
 
 
 def _list(bank: Bank) -> int:
