@@ -293,7 +293,10 @@ class EspeakVoice:
                 out.append(VoiceInfo(id=str(v.id), name=str(v.name), languages=langs))
             return out
 
-        return list(_engine_thread().call(get))
+        try:
+            return list(_engine_thread().call(get))
+        except VoiceUnavailableError:  # only the espeak-ng program works: its default voice
+            return [VoiceInfo(id="en", name="English (espeak-ng default)", languages=("en",))]
 
     def close(self) -> None:
         self.stop()
