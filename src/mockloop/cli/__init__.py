@@ -18,6 +18,7 @@ from mockloop.cli.common import UserError
 _AREAS = (
     "mockloop.cli.analyze_cmd",
     "mockloop.cli.content_cmd",
+    "mockloop.cli.learn_cmd",
     "mockloop.cli.speech_cmd",
     "mockloop.cli.sessions_cmd",
     "mockloop.cli.gui_cmd",

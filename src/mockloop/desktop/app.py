@@ -39,7 +39,10 @@ def real_session_factory(s: settings_mod.Settings) -> SessionFactory:
 
 
 class RealSpeech:
-    """Device, capture and voice calls for the Settings tab (run on workers)."""
+    """Device, capture and voice calls for the Settings and Learn tabs (run on workers)."""
+
+    def __init__(self) -> None:
+        self._voice: Any = None  # the voice speaking now, so Stop can reach it
 
     def list_devices(self) -> list[Any]:
         from mockloop.speech.devices import list_input_devices
@@ -60,7 +63,13 @@ class RealSpeech:
         from mockloop.speech.voice import EspeakVoice
 
         v = EspeakVoice(voice_id, rate)
+        self._voice = v
         return bool(v.available and v.speak(text))
+
+    def stop(self) -> None:
+        v = self._voice
+        if v is not None:
+            v.stop()
 
 
 def load_bank_or_none() -> Bank | None:

@@ -69,13 +69,21 @@ def fake_session_factory(
 class FakeSpeech:
     """Settings-tab speech calls without devices."""
 
-    def __init__(self, devices: Sequence[Any] | None = None, voice: bool = True) -> None:
+    def __init__(
+        self, devices: Sequence[Any] | None = None, voice: bool = True, *, speak_s: float = 0.0
+    ) -> None:
+        import threading
+
         from mockloop.speech.base import DeviceInfo, VoiceInfo
 
         self._devices = list(devices) if devices is not None else [
             DeviceInfo(0, "Fake USB microphone", "ALSA", 1, 48000.0, True)]  # fmt: skip
         self._voices = [VoiceInfo("en-us", "English (America)")] if voice else []
         self.spoken: list[str] = []
+        self.rates: list[int] = []
+        self.stops = 0
+        self.speak_s = speak_s  # how long speaking takes, unless stopped
+        self._stop = threading.Event()
 
     def list_devices(self) -> list[Any]:
         return self._devices
@@ -91,8 +99,16 @@ class FakeSpeech:
     def speak(self, text: str, voice_id: Any, rate: int) -> bool:
         if not self._voices:
             return False
+        self._stop.clear()
         self.spoken.append(text)
+        self.rates.append(rate)
+        if self.speak_s:
+            self._stop.wait(self.speak_s)
         return True
+
+    def stop(self) -> None:
+        self.stops += 1
+        self._stop.set()
 
 
 def seed_demo_session(words: Sequence[Word], *, question_id: str | None = None, max_probes: int = 1) -> int:

@@ -191,6 +191,14 @@ class PracticeTab(QWidget):
         self.prompt.setText(self.question.text if self.question else "A random question will be drawn when you press Ask.")
         self._targets()
 
+    def select_question(self, question_id: str) -> None:
+        """Show ``question_id`` in the pickers (as if chosen by hand)."""
+        if self.bank is None:
+            return
+        q = self.bank.question(question_id)
+        self.principle.setCurrentIndex(max(0, self.principle.findData(q.principle)))
+        self.questions.setCurrentIndex(max(0, self.questions.findData(q.id)))
+
     def _targets(self) -> None:
         if self.bank is not None:
             self.guide.set_targets(self.bank.targets_s(self.question, self.current_level()))

@@ -11,6 +11,7 @@ from mockloop import settings as settings_mod
 from mockloop.core.content import Bank
 from mockloop.desktop.controller import HistoryController, PracticeController
 from mockloop.desktop.history_tab import HistoryTab
+from mockloop.desktop.learn_tab import LearnTab
 from mockloop.desktop.practice_tab import PracticeTab
 from mockloop.desktop.progress_tab import ProgressTab
 from mockloop.desktop.replay_tab import ReplayTab
@@ -29,18 +30,20 @@ class MainWindow(QMainWindow):
         self.hc = history
         self.tabs = QTabWidget()
         self.practice = PracticeTab(practice, bank, default_level=settings.default_level, settings=settings)
+        self.learn = LearnTab(tasks, bank, speech=speech, settings=settings)
         self.history = HistoryTab(history, bank)
         self.replay = ReplayTab(history)
         self.progress = ProgressTab(history, bank)
         self.settings_tab = SettingsTab(tasks, settings, speech=speech)
-        for w, name in ((self.practice, "&Practice"), (self.history, "&History"), (self.replay, "Re&play"),
-                        (self.progress, "Pro&gress"), (self.settings_tab, "Se&ttings")):  # fmt: skip
+        for w, name in ((self.practice, "&Practice"), (self.learn, "&Learn"), (self.history, "&History"),
+                        (self.replay, "Re&play"), (self.progress, "Pro&gress"), (self.settings_tab, "Se&ttings")):  # fmt: skip
             self.tabs.addTab(w, name)
         self.setCentralWidget(self.tabs)
         self.resize(1000, 760)
-        for i in range(self.tabs.count()):  # Ctrl+1..5 switch tabs
+        for i in range(self.tabs.count()):  # Ctrl+1..6 switch tabs
             QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self, activated=lambda i=i: self.tabs.setCurrentIndex(i))
         self.history.replay_requested.connect(self.open_replay)
+        self.learn.practice_requested.connect(self.practice_question)
         self.settings_tab.saved.connect(self._settings_saved)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.pc.event.connect(self._practice_event)
@@ -68,11 +71,17 @@ class MainWindow(QMainWindow):
 
         self.hc.show(session_id, done)
 
+    def practice_question(self, question_id: str) -> None:
+        self.practice.select_question(question_id)
+        self.tabs.setCurrentWidget(self.practice)
+
     def _settings_saved(self, s: settings_mod.Settings) -> None:
+        self.learn.set_settings(s)
         self.practice.settings = s
         self.practice.set_level(s.default_level)
 
     def closeEvent(self, e: QCloseEvent) -> None:
         # Mid-recording: stop and keep the answer (analysed and saved), then let workers finish.
+        self.learn.stop()
         self.pc.shutdown()
         e.accept()

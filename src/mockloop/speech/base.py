@@ -219,8 +219,9 @@ class Transcriber(Protocol):
 class Voice(Protocol):
     available: bool
 
-    def speak(self, text: str) -> bool:
-        """Say ``text`` and block until done; False if nothing was played (text only)."""
+    def speak(self, text: str, rate_wpm: int | None = None) -> bool:
+        """Say ``text`` (at ``rate_wpm``, else the voice's own rate) and block until done;
+        False if nothing was played (text only)."""
         ...
 
     def stop(self) -> None: ...

@@ -194,20 +194,25 @@ class FakeVoice:
     def __init__(self, available: bool = True, *, seconds_per_word: float = 0.0) -> None:
         self.available = available
         self.spoken: list[str] = []
+        self.rates: list[int | None] = []  # the rate asked for with each spoken text
         self.seconds_per_word = seconds_per_word
         self.stopped = 0
         self.closed = False
+        self._stop = threading.Event()
 
-    def speak(self, text: str) -> bool:
+    def speak(self, text: str, rate_wpm: int | None = None) -> bool:
         if not self.available:
             return False
+        self._stop.clear()
         self.spoken.append(text)
+        self.rates.append(rate_wpm)
         if self.seconds_per_word:
-            time.sleep(self.seconds_per_word * len(text.split()))
+            self._stop.wait(self.seconds_per_word * len(text.split()))  # stop() cuts it short
         return True
 
     def stop(self) -> None:
         self.stopped += 1
+        self._stop.set()
 
     def close(self) -> None:
         self.closed = True
