@@ -30,7 +30,8 @@ SOURCES = ("src", "content", "assets", "packaging/mockloop.spec", "packaging/bui
            "pyproject.toml")  # fmt: skip
 BROKEN = ("Traceback", "ModuleNotFoundError", "No module named", "ImportError",
           "cannot open shared object file", "error while loading shared libraries",
-          "Failed to execute script", "usage: mockloop")  # fmt: skip
+          "Failed to execute script", "Could not load the Qt platform plugin",
+          "usage: mockloop")  # fmt: skip
 
 
 def _newest_source_mtime() -> float:
