@@ -11,12 +11,14 @@ cd "$(dirname "$0")/.."
 
 # System libraries: PortAudio (microphone), libsndfile (audio files), espeak-ng (the voice),
 # PulseAudio (the tests' virtual microphone), Qt's X11/EGL runtime, Xvfb for GUI smoke tests.
+# desktop-file-utils and appstream validate the menu entry (tests/packaging).
 APT_PACKAGES=(
   python3 python3-venv python3-pip
   libportaudio2 libasound2-plugins libsndfile1 espeak-ng libespeak-ng1 pulseaudio pulseaudio-utils sox
   libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0
   libxcb-render-util0 libxcb-image0 libxcb-xkb1 libnss3 xvfb
+  desktop-file-utils appstream
 )
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

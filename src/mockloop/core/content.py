@@ -233,16 +233,26 @@ class Bank:
 # --------------------------------------------------------------------------- loading
 
 
+def shipped_path(rel: str) -> Path | None:
+    """A file shipped with mockloop (``content/...``, ``assets/...``), or None if missing.
+
+    In a checkout it is at the top of the repository; a wheel and the frozen bundle put it next
+    to the package (``mockloop/content``, ``mockloop/assets``), so one lookup serves all three.
+    """
+    here = Path(__file__).resolve()
+    for base in (here.parents[3], here.parents[1]):
+        if (base / rel).exists():
+            return base / rel
+    return None
+
+
 def default_content_dir() -> Path:
     """``MOCKLOOP_CONTENT`` if set, else the bundled ``content/`` (checkout or installed copy)."""
     env = os.environ.get("MOCKLOOP_CONTENT")
     if env:
         return Path(env)
-    here = Path(__file__).resolve()
-    for candidate in (here.parents[3] / "content", here.parents[1] / "content"):
-        if (candidate / "principles.yaml").is_file():
-            return candidate
-    return here.parents[3] / "content"
+    found = shipped_path("content/principles.yaml")
+    return found.parent if found else Path(__file__).resolve().parents[3] / "content"
 
 
 _CACHE: dict[Path, Bank] = {}

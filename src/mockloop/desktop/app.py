@@ -6,15 +6,19 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from mockloop import settings as settings_mod
-from mockloop.core.content import Bank, ContentError, load_bank
+from mockloop.core.content import Bank, ContentError, load_bank, shipped_path
 from mockloop.desktop.controller import HistoryController, PracticeController, SessionFactory
 from mockloop.desktop.first_run import FirstRunDialog
 from mockloop.desktop.tasks import TaskManager
 from mockloop.desktop.window import MainWindow
 from mockloop.services import practice as pr
+
+ICON_SIZES = (64, 128, 256)  # the PNGs scripts/render_icons.py makes
 
 
 def real_session_factory(s: settings_mod.Settings) -> SessionFactory:
@@ -104,9 +108,22 @@ def maybe_first_run(parent: Any) -> None:
         settings_mod.save(settings_mod.load().with_changes(first_run_done=True))
 
 
+def app_icon() -> QIcon:
+    """The app's icon at every rendered size (assets/icon); empty if the install lacks it."""
+    icon = QIcon()
+    folder = shipped_path("assets/icon")
+    for size in ICON_SIZES:
+        if folder is not None and (folder / f"mockloop-{size}.png").is_file():
+            icon.addFile(str(folder / f"mockloop-{size}.png"), QSize(size, size))
+    return icon
+
+
 def main(argv: Sequence[str] | None = None, *, quit_after_ms: int | None = None) -> int:
     app = QApplication.instance() or QApplication(list(argv or sys.argv[:1]))
     app.setApplicationName("mockloop")
+    # Wayland matches the window to the menu entry by this name (packaging/*.desktop).
+    app.setDesktopFileName("io.github.mockloop.Mockloop")
+    app.setWindowIcon(app_icon())
     from mockloop.desktop.cue import Cue
 
     win = build_window(speech=RealSpeech(), cue=Cue())

@@ -258,13 +258,11 @@ def demo_answer() -> tuple[Path, dict[str, Any]]:
     import json
     import os
 
-    here = Path(__file__).resolve()
-    candidates = []
+    from mockloop.core.content import shipped_path
+
     env = os.environ.get("MOCKLOOP_DEMO_AUDIO")
-    if env:
-        candidates.append(Path(env))
-    candidates += [here.parents[3] / "assets" / "demo" / "answer.flac",
-                   here.parents[1] / "assets" / "demo" / "answer.flac"]  # fmt: skip
+    candidates = [Path(env)] if env else []
+    candidates += [p for p in [shipped_path("assets/demo/answer.flac")] if p is not None]
     for c in candidates:
         if c.is_file():
             meta_path = c.with_suffix(".json")
