@@ -19,8 +19,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
-from mockloop.core.content import Bank, ContentError, Probe, Question, load_bank, question_snapshot
+from mockloop.core.content import Bank, Probe, Question, question_snapshot
 from mockloop.core.model import Level, Part, Report, Transcript, Word
+from mockloop.services.scope import bank_or_load
 from mockloop.services.scope import store_scope as _store
 from mockloop.store import SessionFilter, SessionRecord, SessionSummary, Store
 from mockloop.store import export as export_mod
@@ -77,12 +78,7 @@ TranscribeFn = Callable[[Path], Any]
 
 
 def _bank(bank: Bank | None) -> Bank:
-    if bank is not None:
-        return bank
-    try:
-        return load_bank()
-    except ContentError as e:
-        raise HistoryError(f"content: {e}") from None
+    return bank_or_load(bank, HistoryError)
 
 
 def _cancelled(cancel: CancelFlag) -> bool:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mockloop.core.content import Bank, ContentError, Pattern, load_bank
+from mockloop.core.content import Bank, Pattern
 from mockloop.core.quiz import AttemptScore, QuizError, QuizFeedback, QuizRun, Standing, standing
-from mockloop.services.scope import store_scope
+from mockloop.services.scope import bank_or_load, store_scope
 from mockloop.store import Store
 
 
@@ -19,12 +19,7 @@ class QuizServiceError(Exception):
 
 
 def _bank(bank: Bank | None) -> Bank:
-    if bank is not None:
-        return bank
-    try:
-        return load_bank()
-    except ContentError as e:
-        raise QuizServiceError(f"content: {e}") from None
+    return bank_or_load(bank, QuizServiceError)
 
 
 def pattern(pattern_id: str, bank: Bank | None = None) -> Pattern:

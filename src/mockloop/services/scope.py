@@ -1,10 +1,12 @@
-"""Shared by the services: a store for the length of one call, unless the caller passes one."""
+"""Shared by the services: a store for the length of one call (unless the caller passes one),
+and the content bank (unless the caller passes one)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from mockloop.core.content import Bank, ContentError, load_bank
 from mockloop.store import Store
 
 
@@ -19,3 +21,13 @@ def store_scope(store: Store | None) -> Iterator[Store]:
         yield s
     finally:
         s.close()
+
+
+def bank_or_load(bank: Bank | None, error: type[Exception]) -> Bank:
+    """``bank``, or the content bank loaded now; a broken bank is raised as ``error`` (one line)."""
+    if bank is not None:
+        return bank
+    try:
+        return load_bank()
+    except ContentError as e:
+        raise error(f"content: {e}") from None

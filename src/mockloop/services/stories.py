@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from mockloop.core.content import Bank, ContentError, Principle, load_bank
+from mockloop.core.content import Bank, Principle
 from mockloop.core.model import PARTS, Level, Part, PartReport, Report
 from mockloop.core.story import (
     Coverage,
@@ -22,7 +22,7 @@ from mockloop.core.story import (
     coverage,
     key_points,
 )
-from mockloop.services.scope import store_scope
+from mockloop.services.scope import bank_or_load, store_scope
 from mockloop.store import Store
 from mockloop.store.errors import NotFoundError, StoreError
 from mockloop.store.prep import SELF_CHECK_ANSWERS, StoryRecord
@@ -33,12 +33,7 @@ class StoryError(Exception):
 
 
 def _bank(bank: Bank | None) -> Bank:
-    if bank is not None:
-        return bank
-    try:
-        return load_bank()
-    except ContentError as e:
-        raise StoryError(f"content: {e}") from None
+    return bank_or_load(bank, StoryError)
 
 
 def resolve_principle(text: str, bank: Bank) -> Principle:
