@@ -21,6 +21,7 @@ _AREAS = (
     "mockloop.cli.speech_cmd",
     "mockloop.cli.sessions_cmd",
     "mockloop.cli.gui_cmd",
+    "mockloop.cli.doctor_cmd",
 )
 
 
