@@ -133,7 +133,14 @@ class Recorder:
         stream = factory(samplerate=None, callback=self._callback, finished_callback=self._on_finished)
         self._rate_in = float(stream.samplerate)
         # The file exists (header written) before the first block: a crash leaves a valid WAV.
-        self._writer = StreamingWavWriter(self.path, SAMPLE_RATE, 1, sync_interval_s=self.sync_interval_s)
+        try:
+            self._writer = StreamingWavWriter(self.path, SAMPLE_RATE, 1, sync_interval_s=self.sync_interval_s)
+        except OSError as e:
+            try:
+                stream.close()
+            except Exception:
+                pass
+            raise SpeechError(f"cannot write the recording to {self.path}: {e.strerror or e}") from None
         self._thread = threading.Thread(target=self._run, name="mockloop-recorder", daemon=True)
         self._thread.start()
         try:

@@ -141,14 +141,52 @@ def repair_wav(path: Path) -> int:
 # --------------------------------------------------------------------------- reading
 
 
+#: The longest audio file mockloop reads (an answer is minutes long; a 30-minute file decoded
+#: at once would hold ~115 MB of samples twice over and keep the worker busy for minutes).
+MAX_AUDIO_S = 20 * 60
+
+
 def _existing_file(path: Path) -> Path:
-    """The path, if it is a file: the one check every audio reader makes first."""
+    """The path, if it is a non-empty audio file of at most MAX_AUDIO_S: the one check every
+    audio reader makes first (before anything is decoded)."""
     path = Path(path)
     if not path.exists():
         raise AudioFileError(f"{path}: no such file")
     if path.is_dir():
         raise AudioFileError(f"{path}: is a directory, not an audio file")
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        raise AudioFileError(f"{path}: cannot read ({e.strerror})") from None
+    if size == 0:
+        raise AudioFileError(f"{path}: is empty; nothing to analyse")
+    seconds = audio_duration_s(path)
+    if seconds is not None and seconds > MAX_AUDIO_S:
+        raise AudioFileError(
+            f"{path}: {seconds / 60:.1f} minutes of audio; mockloop takes answers up to "
+            f"{MAX_AUDIO_S // 60} minutes (cut it, e.g.: sox IN OUT trim 0 5:00)"
+        )
     return path
+
+
+def audio_duration_s(path: Path) -> float | None:
+    """The length a file declares, read from its header only (None if it cannot tell)."""
+    try:
+        import soundfile as sf
+
+        info = sf.info(str(path))
+        return float(info.frames) / float(info.samplerate) if info.samplerate else None
+    except Exception:
+        pass
+    try:
+        import av
+
+        with av.open(str(path)) as container:
+            if container.duration:
+                return float(container.duration) / 1_000_000
+    except Exception:
+        pass
+    return None
 
 
 def read_audio_native(path: Path) -> tuple[np.ndarray, int]:
@@ -180,7 +218,8 @@ def read_audio(path: Path) -> np.ndarray:
 
         return np.asarray(decode_audio(str(path), sampling_rate=SAMPLE_RATE), dtype=np.float32)
     except Exception as e:
-        raise AudioFileError(f"{path}: cannot decode audio ({type(e).__name__}: {e})") from None
+        raise AudioFileError(f"{path}: cannot decode audio (not a supported audio file, or damaged: "
+                             f"{type(e).__name__})") from None
 
 
 def resample(samples: np.ndarray, rate_in: int, rate_out: int) -> np.ndarray:
