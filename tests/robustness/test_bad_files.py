@@ -21,11 +21,8 @@ import soundfile as sf
 
 from mockloop.cli import main
 from mockloop.speech import asr
-from mockloop.speech.fakes import FakeTranscriber, load_golden_words
 
 REPO = Path(__file__).resolve().parents[2]
-DEMO = REPO / "assets" / "demo" / "answer.flac"
-GOLDEN = REPO / "tests" / "speech" / "data" / "demo_words.json"
 
 
 def _tone(seconds: float, rate: int = 16_000) -> np.ndarray:
@@ -91,12 +88,6 @@ COMMANDS = {
     "analyze-save": lambda p: ["analyze", str(p), "--json", "--save"],
     "record-save": lambda p: ["record", "--from-file", str(p), "--json", "--save"],
 }
-
-
-@pytest.fixture
-def fake_whisper(monkeypatch: pytest.MonkeyPatch) -> None:
-    golden = load_golden_words(GOLDEN)
-    monkeypatch.setattr(asr, "WhisperTranscriber", lambda *a, **k: FakeTranscriber(golden))
 
 
 def _seed_store() -> list[tuple[int, str, str | None]]:

@@ -24,7 +24,7 @@ import soundfile as sf
 from mockloop.cli import main
 from mockloop.speech import asr, devices
 from mockloop.speech.base import DeviceLostError, NoInputDeviceError
-from mockloop.speech.fakes import ArraySource, FakeTranscriber
+from mockloop.speech.fakes import ArraySource
 from mockloop.speech.recorder import Recorder
 from mockloop.store import Store
 
@@ -57,15 +57,6 @@ def test_a_file_source_ending_is_not_a_lost_device(tmp_path: Path) -> None:
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO = REPO / "assets" / "demo" / "answer.flac"
-GOLDEN = REPO / "tests" / "speech" / "data" / "demo_words.json"
-
-
-@pytest.fixture
-def fake_whisper(monkeypatch: pytest.MonkeyPatch) -> None:
-    from mockloop.speech.fakes import load_golden_words
-
-    golden = load_golden_words(GOLDEN)
-    monkeypatch.setattr(asr, "WhisperTranscriber", lambda *a, **k: FakeTranscriber(golden))
 
 
 def _lost_mic(monkeypatch: pytest.MonkeyPatch, *, then_gone: bool = False) -> list[Any]:
