@@ -51,6 +51,15 @@ def test_doctor_passes_on_the_virtual_microphone(tmp_path: Path) -> None:
     assert "Traceback" not in proc.stderr
 
 
+def _alsa_cards() -> bool:
+    try:
+        text = Path("/proc/asound/cards").read_text()
+    except OSError:
+        return False
+    return bool(text.strip()) and "no soundcards" not in text
+
+
+@pytest.mark.skipif(_alsa_cards(), reason="this machine has a sound card: it is not 'no microphone at all'")
 def test_doctor_without_any_microphone_fails_cleanly(tmp_path: Path) -> None:
     # A sound server that is not there and no ALSA card (as on CI): no input device at all.
     env = {k: v for k, v in __import__("os").environ.items() if not k.startswith("PULSE_")}

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -31,6 +32,7 @@ from mockloop.desktop.widgets import LevelMeter
 
 #: The mark shown before each setup check line, by status.
 CHECK_MARKS = {"pass": "\u2714", "warn": "\u26a0", "fail": "\u2718", "skip": "\u2013"}
+CHECK_COLOURS = {"warn": "#8a5a00", "fail": "#b00020"}
 
 PREVIEW_TEXT = "Tell me about a time you took on something significant outside your area of responsibility."
 
@@ -242,6 +244,9 @@ class SettingsTab(QWidget):
             text += f"\n     fix: {result.fix}"
         item = QListWidgetItem(text)
         item.setData(Qt.ItemDataRole.UserRole, result.status.value)
+        colour = CHECK_COLOURS.get(result.status.value)
+        if colour:
+            item.setForeground(QColor(colour))
         self.check_list.addItem(item)
 
     def choose_model(self) -> None:
