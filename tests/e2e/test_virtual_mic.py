@@ -8,20 +8,19 @@ transcribe it with the real model and analyze it. Skips only if the tools are mi
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+import pulse_mic
+
 pytestmark = [pytest.mark.pulse, pytest.mark.integration]
 
 REPO = Path(__file__).resolve().parents[2]
 JFK = REPO.parent / "shared" / "audio" / "jfk.flac"
-SCRIPT = REPO / "scripts" / "pulse_virtual_mic.sh"
 
 
 def _words(s: str) -> list[str]:
@@ -30,16 +29,9 @@ def _words(s: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def pulse(tmp_path_factory: pytest.TempPathFactory):
-    for tool in ("pulseaudio", "pactl", "paplay", "pacat"):
-        if shutil.which(tool) is None:
-            pytest.skip(f"{tool} is not installed (apt install pulseaudio pulseaudio-utils)")
-    runtime = tmp_path_factory.mktemp("pulse")
-    env = dict(os.environ, MOCKLOOP_PULSE_DIR=str(runtime))
-    out = subprocess.run(["bash", str(SCRIPT), "start"], env=env, capture_output=True, text=True, timeout=30)
-    assert out.returncode == 0, out.stderr
-    env.update(PULSE_SERVER=f"unix:{runtime}/native", PULSE_RUNTIME_PATH=str(runtime))
+    env = pulse_mic.start(tmp_path_factory.mktemp("pulse"))
     yield env
-    subprocess.run(["bash", str(SCRIPT), "stop"], env=env, capture_output=True, timeout=30)
+    pulse_mic.stop(env)
 
 
 @pytest.fixture(scope="module")
@@ -58,15 +50,9 @@ def jfk_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def _play_later(env: dict, path: Path, delay: float) -> subprocess.Popen:
-    return subprocess.Popen(
-        ["bash", "-c", f"sleep {delay}; exec paplay --device=mockloop_sink '{path}'"], env=env
-    )
-
-
 def test_record_through_the_virtual_microphone(pulse: dict, jfk_wav: Path, tmp_path: Path) -> None:
     env = dict(pulse, MOCKLOOP_HOME=str(tmp_path / "home"))
-    player = _play_later(env, jfk_wav, 3.0)
+    player = pulse_mic.play(env, jfk_wav, 3.0)
     wav = tmp_path / "rec.wav"
     proc = subprocess.run(
         [sys.executable, "-m", "mockloop", "record", "--seconds", "16", "--json", "--save", "--out", str(wav)],
@@ -109,7 +95,7 @@ def test_mock_session_on_the_virtual_microphone(pulse: dict, jfk_wav: Path, monk
     def on_event(ev):
         events.append(ev)
         if isinstance(ev, pr.RecordingStarted):
-            players.append(_play_later(pulse, jfk_wav, 1.0))
+            players.append(pulse_mic.play(pulse, jfk_wav, 1.0))
 
     session.listener = on_event
     try:

@@ -24,6 +24,7 @@ _AREAS = (
     "mockloop.cli.gui_cmd",
     "mockloop.cli.quiz_cmd",
     "mockloop.cli.stories_cmd",
+    "mockloop.cli.doctor_cmd",
 )
 
 

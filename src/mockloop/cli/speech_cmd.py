@@ -451,6 +451,7 @@ def run_record(args: argparse.Namespace) -> int:
                 print()
     except InputError as e:
         raise UserError(str(e)) from None
+    cut = res.report.extra.get("device_error")
     if args.json:
         data = res.report.to_dict()
         data["timing"] = res.timing
@@ -464,6 +465,10 @@ def run_record(args: argparse.Namespace) -> int:
               f"({t['audio_s']:.1f} s recorded).")  # fmt: skip
         if res.session_id is not None:
             print(f"Saved as session {res.session_id}.")
+    if cut:
+        # The report covers what was recorded; exit 1 tells a script the answer was cut short.
+        print(f"mockloop: {cut}", file=sys.stderr)
+        return 1
     return 0
 
 

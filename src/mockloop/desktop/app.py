@@ -75,6 +75,12 @@ class RealSpeech:
         if v is not None:
             v.stop()
 
+    def check_setup(self, device: str | None, on_result: Callable[[Any], None]) -> list[Any]:
+        """``mockloop doctor``'s checks, each result reported as it finishes."""
+        from mockloop.services import doctor
+
+        return doctor.run_checks(options=doctor.Options(device=device), on_result=on_result)
+
 
 def load_bank_or_none() -> Bank | None:
     try:

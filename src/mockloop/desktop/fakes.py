@@ -110,6 +110,35 @@ class FakeSpeech:
         self.stops += 1
         self._stop.set()
 
+    def check_setup(self, device: Any, on_result: Any) -> list[Any]:
+        """The real doctor service over these fakes (the data folder check is real)."""
+        import soundfile as sf
+
+        from mockloop.services import doctor
+        from mockloop.speech.base import VoiceUnavailableError
+        from mockloop.speech.fakes import load_golden_words
+
+        def capture(dev: Any, seconds: float) -> doctor.Capture:
+            if not self._devices:
+                raise NoInputDeviceError("no microphone found")
+            t = np.arange(int(48000 * seconds)) / 48000
+            return doctor.Capture(self._devices[0], 48000.0, (0.125 * np.sin(2 * np.pi * 220 * t)).astype(np.float32))
+
+        def render(text: str, out: Path) -> Path:
+            if not self._voices:
+                raise VoiceUnavailableError("no text-to-speech voice (fake)")
+            wav = out / "voice.wav"
+            sf.write(str(wav), capture(None, 1.0).samples if self._devices else np.full(22050, 0.1, np.float32), 22050)
+            return wav
+
+        golden = load_golden_words(DEMO_WORDS)
+        adapters = doctor.Adapters(
+            list_devices=self.list_devices, capture=capture, render_voice=render,
+            espeak_installed=lambda: bool(self._voices),
+            transcriber=lambda model_path: FakeTranscriber(golden, model_name="fake tiny.en"),
+        )  # fmt: skip
+        return doctor.run_checks(adapters=adapters, options=doctor.Options(device=device), on_result=on_result)
+
 
 def seed_demo_session(words: Sequence[Word], *, question_id: str | None = None, max_probes: int = 1) -> int:
     """Store one complete session (the demo answer + probes) through the real practice engine."""

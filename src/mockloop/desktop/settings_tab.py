@@ -1,11 +1,13 @@
-"""Settings: input device (+ test capture), voice (+ preview), model, level, data, keep audio."""
+"""Settings: input device (+ test capture), voice (+ preview), model, level, data, keep audio,
+and "Check setup" (the `mockloop doctor` checks, one line each with a pass/fail mark)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -13,6 +15,8 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QRadioButton,
     QSpinBox,
@@ -25,6 +29,10 @@ from mockloop import settings as settings_mod
 from mockloop.desktop.banner import Banner
 from mockloop.desktop.tasks import TaskManager
 from mockloop.desktop.widgets import LevelMeter
+
+#: The mark shown before each setup check line, by status.
+CHECK_MARKS = {"pass": "\u2714", "warn": "\u26a0", "fail": "\u2718", "skip": "\u2013"}
+CHECK_COLOURS = {"warn": "#8a5a00", "fail": "#b00020"}
 
 PREVIEW_TEXT = "Tell me about a time you took on something significant outside your area of responsibility."
 
@@ -82,6 +90,13 @@ class SettingsTab(QWidget):
         data_row.addWidget(self.data_btn)
         self.keep_audio = QCheckBox("Keep the recordings (for replay and re-transcription)")
         self.save_btn = QPushButton("&Save settings")
+        self.check_btn = QPushButton("Check set&up")
+        self.check_btn.setToolTip("Test the microphone, voice, speech model and data folder (mockloop doctor)")
+        self.check_status = QLabel("")
+        self.check_list = QListWidget()
+        self.check_list.setAccessibleName("Setup checks")
+        self.check_list.setWordWrap(True)
+        self.check_list.hide()
 
         form = QFormLayout()
         form.addRow("Input device", dev_row)
@@ -99,12 +114,18 @@ class SettingsTab(QWidget):
         lay.addWidget(self.banner)
         lay.addLayout(form)
         lay.addWidget(self.save_btn)
+        check_row = QHBoxLayout()
+        check_row.addWidget(self.check_btn)
+        check_row.addWidget(self.check_status, 1)
+        lay.addLayout(check_row)
+        lay.addWidget(self.check_list)
         lay.addStretch(1)
 
         self.test_btn.clicked.connect(self.test_capture)
         self.preview_btn.clicked.connect(self.preview)
         self.model_btn.clicked.connect(self.choose_model)
         self.save_btn.clicked.connect(self.save)
+        self.check_btn.clicked.connect(self.check_setup)
         self.data_btn.clicked.connect(self.change_data_folder)
         self.choose_data_folder = lambda: QFileDialog.getExistingDirectory(self, "Data folder for mockloop")
         self.choose_folder = lambda: QFileDialog.getExistingDirectory(self, "CTranslate2 Whisper model folder")
@@ -194,6 +215,39 @@ class SettingsTab(QWidget):
 
         self.tasks.run(lambda _t: self.speech.speak(PREVIEW_TEXT, vid, rate), on_done=done,
                        on_error=lambda e: self.banner.show_message(f"Voice preview failed: {e}"))  # fmt: skip
+
+    def check_setup(self) -> None:
+        """Run the doctor checks in the background; each line appears as its check finishes."""
+        if self.speech is None or not hasattr(self.speech, "check_setup"):
+            return
+        self.check_btn.setEnabled(False)
+        self.check_list.clear()
+        self.check_list.show()
+        self.check_status.setText("Checking the microphone, voice, speech model and data folder…")
+        dev = self.device.currentData()
+
+        def done(results: Any) -> None:
+            self.check_btn.setEnabled(True)
+            failed = [r.name for r in results if r.status.value == "fail"]
+            self.check_status.setText(f"Needs attention: {', '.join(failed)}" if failed else "All set.")
+
+        def failed(e: BaseException) -> None:  # the service never raises; a worker failure still shows
+            self.check_btn.setEnabled(True)
+            self.check_status.setText(f"The checks could not run: {e}")
+
+        self.tasks.run(lambda t: self.speech.check_setup(dev, t.report), on_progress=self.add_check_line,
+                       on_done=done, on_error=failed)  # fmt: skip
+
+    def add_check_line(self, result: Any) -> None:
+        text = f"{CHECK_MARKS.get(result.status.value, '?')}  {result.name}: {result.detail}"
+        if result.fix:
+            text += f"\n     fix: {result.fix}"
+        item = QListWidgetItem(text)
+        item.setData(Qt.ItemDataRole.UserRole, result.status.value)
+        colour = CHECK_COLOURS.get(result.status.value)
+        if colour:
+            item.setForeground(QColor(colour))
+        self.check_list.addItem(item)
 
     def choose_model(self) -> None:
         folder = self.choose_folder()

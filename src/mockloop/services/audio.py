@@ -7,6 +7,7 @@ and measures the feedback latency from the end of the audio to the report.
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -170,6 +171,7 @@ def record_answer(
     attempt = None
     sid = None
     tmpdir = None
+    wav: Path | None = None
     try:
         if save:
             from mockloop.core.content import question_snapshot
@@ -225,14 +227,16 @@ def record_answer(
             refined_report = analyze(ref.transcript, question=question, probe=probe, level=level,
                                      bank=bank, input_path=input_label or str(wav))  # fmt: skip
         if store is not None and attempt is not None and sid is not None:
+            # Cut short by the device or the disk: kept and analysed, and marked as such.
+            cut = rec.error is not None
             store.finish_attempt(
                 attempt.id, duration_s=rec.duration_s, words=result.transcript.words,
                 transcript=result.transcript.text, asr=result.asr_info(),
-                status="no_speech" if result.no_speech else "complete",
+                status="interrupted" if cut else "no_speech" if result.no_speech else "complete",
                 pauses=result.transcript.pauses,
             )  # fmt: skip
             store.add_analysis(attempt.id, report)
-            store.finish_session(sid, status="complete")
+            store.finish_session(sid, status="interrupted" if cut else "complete")
         return FileRunResult(
             report=report, timing=timing, recording_path=wav, transcript=result.transcript,
             refined=refined_report, session_id=sid,
@@ -241,6 +245,10 @@ def record_answer(
         if store is not None and sid is not None:
             store.finish_session(sid, status="failed")
         raise _input_error(e) from None
+    except (OSError, sqlite3.Error) as e:  # the store's disk is full or gone: say so, keep the audio
+        raise _input_error(SpeechError(
+            f"cannot save the session ({e}); the recording is kept in {wav}" if wav else f"cannot save the session ({e})"
+        )) from None
     finally:
         if own:
             t.close()

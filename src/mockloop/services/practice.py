@@ -13,6 +13,7 @@ worker and may replace the report later (``ReportRefined``).
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -283,7 +284,8 @@ class PracticeSession:
             # worker's start-up saturates the CPU and can make a device probe time out.
             self.transcriber.preload()
         except SpeechError as e:
-            recorder.stop()  # no-op if it never started; keeps whatever was recorded
+            with contextlib.suppress(RuntimeError):  # RuntimeError: the device never opened
+                recorder.stop()  # keeps whatever was recorded
             live.abort()
             if attempt_id is not None:
                 self._store_call(lambda: self.store.finish_attempt(attempt_id, status="failed"))
@@ -365,7 +367,8 @@ class PracticeSession:
             aid = att.attempt_id
             self._store_call(lambda: self.store.finish_attempt(
                 aid, duration_s=rec.duration_s, words=result.transcript.words,
-                transcript=result.transcript.text, asr=result.asr_info(), status="complete",
+                transcript=result.transcript.text, asr=result.asr_info(),
+                status="complete" if rec.error is None else "interrupted",  # cut short, kept
                 pauses=result.transcript.pauses,
             ))  # fmt: skip
             self._store_call(lambda: self.store.add_analysis(aid, report))

@@ -52,6 +52,10 @@ class DeviceLostError(DeviceError):
     """The device vanished (unplugged) while recording; the audio so far is kept."""
 
 
+class RecordingWriteError(SpeechError):
+    """The recording could not be written on (disk full); the audio so far is kept."""
+
+
 class AudioFileError(SpeechError):
     """An audio file cannot be read or decoded."""
 

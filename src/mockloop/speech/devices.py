@@ -161,20 +161,29 @@ def sounddevice_factory(device: str | int | None) -> StreamFactory:
     return factory
 
 
-def capture_level(device: str | int | None = None, seconds: float = 1.5) -> tuple[DeviceInfo, float]:
-    """Record a moment and return the device and its peak RMS level (dBFS)."""
-    from mockloop.speech.recorder import rms_dbfs
+def capture_samples(
+    device: str | int | None = None, seconds: float = 1.5, *, grace_s: float = 3.0
+) -> tuple[DeviceInfo, float, np.ndarray]:
+    """Record ``seconds`` from an input device: (device, its sample rate, mono float32 samples).
 
+    Waits for ``seconds`` of audio, not of wall clock: a PulseAudio source can take a second or
+    more to deliver its first block after opening (measured on the virtual microphone), and a
+    level taken from the first few milliseconds says nothing. Gives up ``grace_s`` later.
+    """
     info = resolve_input_device(device)
-    levels: list[float] = []
+    blocks: list[np.ndarray] = []
 
     def cb(indata: np.ndarray, frames: int, t: Any, status: Any) -> None:
-        levels.append(rms_dbfs(indata[:, 0]))
+        blocks.append(indata[:, 0].copy())
 
     stream = sounddevice_factory(device)(samplerate=None, callback=cb, finished_callback=lambda: None)
     try:
+        want = int(seconds * float(getattr(stream, "samplerate", info.default_samplerate)))
+        deadline = time.monotonic() + seconds + grace_s
         stream.start()
         time.sleep(seconds)
+        while sum(len(b) for b in list(blocks)) < want and time.monotonic() < deadline:
+            time.sleep(0.05)
         stream.stop()
     except SpeechError:
         raise
@@ -185,6 +194,16 @@ def capture_level(device: str | int | None = None, seconds: float = 1.5) -> tupl
             stream.close()
         except Exception:
             pass
-    if not levels:
+    samples = np.concatenate(blocks) if blocks else np.zeros(0, np.float32)
+    return info, float(getattr(stream, "samplerate", info.default_samplerate)), samples
+
+
+def capture_level(device: str | int | None = None, seconds: float = 1.5) -> tuple[DeviceInfo, float]:
+    """Record a moment and return the device and its loudest block's RMS level (dBFS)."""
+    from mockloop.speech.recorder import rms_dbfs
+
+    info, rate, samples = capture_samples(device, seconds)
+    if samples.size == 0:
         raise DeviceError("the microphone delivered no sound during the test")
-    return info, max(levels)
+    block = max(1, int(rate * 0.05))
+    return info, max(rms_dbfs(samples[i : i + block]) for i in range(0, samples.size, block))

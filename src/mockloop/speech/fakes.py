@@ -31,7 +31,10 @@ class ArraySource:
 
     ``stall_after_s``: stop delivering blocks there without finishing (an unplugged USB mic);
     ``start_error``: raised by ``start()`` (busy device); ``status_every``: pass a truthy status
-    flag every n blocks (input overflow).
+    flag every n blocks (input overflow); ``lost_after_s``: end the stream there as a vanished
+    device does (``finished_callback`` on a stream that is not ``finite``), and make ``stop()``
+    raise the PortAudio error such a stream gives. ``finite``: reaching the end of the array is
+    the end of the input (like a file), not a lost device.
     """
 
     def __init__(
@@ -45,8 +48,12 @@ class ArraySource:
         start_error: Exception | None = None,
         status_every: int = 0,
         channels: int = 1,
+        lost_after_s: float | None = None,
+        finite: bool = True,
     ) -> None:
         self.audio = np.asarray(audio, dtype=np.float32)
+        self.lost_after_s = lost_after_s
+        self.finite = finite and lost_after_s is None
         self.samplerate = float(samplerate)
         self.block = block
         self.realtime = realtime
@@ -73,6 +80,7 @@ class _ArrayStream:
     def __init__(self, src: ArraySource, callback: Any, finished: Any) -> None:
         self.src = src
         self.samplerate = src.samplerate
+        self.finite = src.finite
         self._cb = callback
         self._finished = finished
         self._stop = threading.Event()
@@ -90,8 +98,9 @@ class _ArrayStream:
         src = self.src
         t0 = time.monotonic()
         limit = len(src.audio)
-        if src.stall_after_s is not None:
-            limit = min(limit, int(src.stall_after_s * src.samplerate))
+        for cut in (src.stall_after_s, src.lost_after_s):
+            if cut is not None:
+                limit = min(limit, int(cut * src.samplerate))
         pos = 0
         n = 0
         while pos < limit and not self._stop.is_set():
@@ -114,6 +123,8 @@ class _ArrayStream:
         self.stopped = True
         if self._thread is not None:
             self._thread.join()
+        if self.src.lost_after_s is not None:
+            raise RuntimeError("Error stopping stream: Unanticipated host error [PaErrorCode -9999]")
 
     def close(self) -> None:
         self.closed = True

@@ -6,12 +6,15 @@ disk, Python locks held by other threads) causes input overflows. A writer threa
 the 16 kHz block to subscribers (the live transcriber, which must only enqueue it).
 
 A vanished device rarely raises: most backends simply stop calling back (measured by others on
-CoreAudio/ALSA/PulseAudio). So the writer also watches for blocks that stop arriving, and the
-stream's ``finished_callback`` for a stream that ends by itself.
+CoreAudio/ALSA/PulseAudio), or end the stream (PortAudio's ALSA host API when the PulseAudio
+daemon dies, measured here). So the writer also watches for blocks that stop arriving, and for a
+device stream that ends by itself (``finished_callback``); only streams marked ``finite`` (a file
+posing as a microphone) may end without it being an error.
 """
 
 from __future__ import annotations
 
+import errno
 import math
 import queue
 import threading
@@ -29,10 +32,11 @@ from mockloop.speech.base import (
     DeviceLostError,
     InputStream,
     RecordingResult,
+    RecordingWriteError,
     SpeechError,
     StreamFactory,
 )
-from mockloop.speech.wavfile import StreamingWavWriter, read_audio_native
+from mockloop.speech.wavfile import SYNC_INTERVAL_S, StreamingWavWriter, read_audio_native
 
 #: No block for this long while recording means the device is gone.
 STALL_TIMEOUT_S = 2.0
@@ -57,7 +61,7 @@ class Recorder:
         stream_factory: StreamFactory | None = None,
         *,
         device: str | int | None = None,
-        sync_interval_s: float = 1.0,
+        sync_interval_s: float = SYNC_INTERVAL_S,
         stall_timeout_s: float = STALL_TIMEOUT_S,
     ) -> None:
         self._factory = stream_factory
@@ -78,6 +82,7 @@ class Recorder:
         self._error: SpeechError | None = None
         self._source_ended = False
         self._rate_in = float(SAMPLE_RATE)
+        self._finite = False
 
     # ------------------------------------------------------------------ observers
 
@@ -132,8 +137,16 @@ class Recorder:
             factory = sounddevice_factory(self.device)
         stream = factory(samplerate=None, callback=self._callback, finished_callback=self._on_finished)
         self._rate_in = float(stream.samplerate)
+        self._finite = bool(getattr(stream, "finite", False))
         # The file exists (header written) before the first block: a crash leaves a valid WAV.
-        self._writer = StreamingWavWriter(self.path, SAMPLE_RATE, 1, sync_interval_s=self.sync_interval_s)
+        try:
+            self._writer = StreamingWavWriter(self.path, SAMPLE_RATE, 1, sync_interval_s=self.sync_interval_s)
+        except OSError as e:
+            try:
+                stream.close()
+            except Exception:
+                pass
+            raise SpeechError(f"cannot write the recording to {self.path}: {e.strerror or e}") from None
         self._thread = threading.Thread(target=self._run, name="mockloop-recorder", daemon=True)
         self._thread.start()
         try:
@@ -174,7 +187,11 @@ class Recorder:
             self._thread.join()
         self._thread = None
         writer, self._writer = self._writer, None
-        writer.close()
+        try:
+            writer.close()
+        except OSError as e:  # the final header/fsync hit a full disk: the frames are on disk
+            if self._error is None:
+                self._error = _write_error(e)
         return RecordingResult(
             path=self.path,
             duration_s=writer.duration_s,
@@ -222,9 +239,16 @@ class Recorder:
             if item is _END:
                 break
             if item is _FINISHED:
-                if not self._stop_requested:
+                if self._stop_requested:
+                    continue
+                if self._finite:
                     self._source_ended = True
                     self._ended.set()
+                else:
+                    self._fail(DeviceLostError(
+                        f"the microphone stopped after {self.elapsed_s:.1f} s (disconnected, or the "
+                        "sound server stopped?); the answer so far is kept"
+                    ))
                 continue
             last_block = time.monotonic()
             block = np.asarray(item, dtype=np.float32)
@@ -243,7 +267,7 @@ class Recorder:
         try:
             writer.write(block)
         except OSError as e:  # disk full etc.: stop cleanly, keep what is on disk
-            self._fail(SpeechError(f"cannot write the recording ({e.strerror}); the answer so far is kept"))
+            self._fail(_write_error(e))
             return
         self._level = rms_dbfs(block)
         for fn in list(self._subscribers):
@@ -253,6 +277,11 @@ class Recorder:
         if self._error is None:
             self._error = error
         self._ended.set()
+
+
+def _write_error(e: OSError) -> SpeechError:
+    why = "the disk is full" if e.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) else e.strerror or str(e)
+    return RecordingWriteError(f"the recording stopped: cannot write it ({why}); the answer so far is kept")
 
 
 # --------------------------------------------------------------------------- file source
@@ -306,6 +335,8 @@ class FileSource:
 
 
 class _FileStream:
+    finite = True  # reaching the end of the file is not a lost device
+
     def __init__(
         self,
         source: FileSource,

@@ -1,12 +1,16 @@
 """A crash-safe streaming WAV writer, its repair, and audio file reading.
 
-The writer appends int16 PCM frames and, at least once a second, rewrites the RIFF/data sizes
-and fsyncs. A SIGKILL therefore loses at most ~1 s and leaves a readable file whose header may
-under-count; :func:`repair_wav` makes the header match the bytes on disk.
+The writer appends int16 PCM frames straight to the file (no user-space buffer, so a SIGKILL
+loses only the block being written) and, every half second, rewrites the RIFF/data sizes and
+fsyncs (so even a power cut loses at most ~0.5 s). A killed recording leaves a readable file whose
+header may under-count; :func:`repair_wav` makes the header match the bytes on disk. A full disk
+keeps every whole frame written before it and raises ``OSError(ENOSPC)``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import struct
 import time
@@ -18,6 +22,8 @@ from mockloop.speech.base import SAMPLE_RATE, AudioFileError
 
 _HEADER_SIZE = 44
 _MAX_U32 = 0xFFFFFFFF
+#: Header rewrite + fsync cadence (seconds).
+SYNC_INTERVAL_S = 0.5
 
 
 def _header(samplerate: int, channels: int, data_bytes: int) -> bytes:
@@ -43,7 +49,7 @@ class StreamingWavWriter:
         samplerate: int = SAMPLE_RATE,
         channels: int = 1,
         *,
-        sync_interval_s: float = 1.0,
+        sync_interval_s: float = SYNC_INTERVAL_S,
     ) -> None:
         self.path = Path(path)
         self.samplerate = samplerate
@@ -69,9 +75,21 @@ class StreamingWavWriter:
             raise ValueError("write to a closed WAV writer")
         if samples.dtype != np.int16:
             samples = float_to_int16(samples)
-        data = np.ascontiguousarray(samples).tobytes()
-        self._f.write(data)
-        self.frames += len(data) // (2 * self.channels)
+        data = memoryview(np.ascontiguousarray(samples).tobytes())
+        frame = 2 * self.channels
+        done = 0
+        try:
+            while done < len(data):  # a nearly full disk takes part of a write, then refuses
+                n = self._f.write(data[done:])
+                if not n:
+                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                done += n
+        finally:
+            self.frames += done // frame
+            if done % frame:  # never leave half a frame behind
+                with contextlib.suppress(OSError):
+                    self._f.truncate(_HEADER_SIZE + self.frames * frame)
+                    self._f.seek(0, os.SEEK_END)
         if time.monotonic() - self._last_sync >= self.sync_interval_s:
             self.sync()
 
@@ -89,11 +107,14 @@ class StreamingWavWriter:
         self._last_sync = time.monotonic()
 
     def close(self) -> None:
+        """Final header and fsync; the file is closed even if that fails (disk full)."""
         if self._closed:
             return
-        self.sync()
-        self._closed = True
-        self._f.close()
+        try:
+            self.sync()
+        finally:
+            self._closed = True
+            self._f.close()
 
     def __enter__(self) -> StreamingWavWriter:
         return self
@@ -141,14 +162,52 @@ def repair_wav(path: Path) -> int:
 # --------------------------------------------------------------------------- reading
 
 
+#: The longest audio file mockloop reads (an answer is minutes long; a 30-minute file decoded
+#: at once would hold ~115 MB of samples twice over and keep the worker busy for minutes).
+MAX_AUDIO_S = 20 * 60
+
+
 def _existing_file(path: Path) -> Path:
-    """The path, if it is a file: the one check every audio reader makes first."""
+    """The path, if it is a non-empty audio file of at most MAX_AUDIO_S: the one check every
+    audio reader makes first (before anything is decoded)."""
     path = Path(path)
     if not path.exists():
         raise AudioFileError(f"{path}: no such file")
     if path.is_dir():
         raise AudioFileError(f"{path}: is a directory, not an audio file")
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        raise AudioFileError(f"{path}: cannot read ({e.strerror})") from None
+    if size == 0:
+        raise AudioFileError(f"{path}: is empty; nothing to analyse")
+    seconds = audio_duration_s(path)
+    if seconds is not None and seconds > MAX_AUDIO_S:
+        raise AudioFileError(
+            f"{path}: {seconds / 60:.1f} minutes of audio; mockloop takes answers up to "
+            f"{MAX_AUDIO_S // 60} minutes (cut it, e.g.: sox IN OUT trim 0 5:00)"
+        )
     return path
+
+
+def audio_duration_s(path: Path) -> float | None:
+    """The length a file declares, read from its header only (None if it cannot tell)."""
+    try:
+        import soundfile as sf
+
+        info = sf.info(str(path))
+        return float(info.frames) / float(info.samplerate) if info.samplerate else None
+    except Exception:
+        pass
+    try:
+        import av
+
+        with av.open(str(path)) as container:
+            if container.duration:
+                return float(container.duration) / 1_000_000
+    except Exception:
+        pass
+    return None
 
 
 def read_audio_native(path: Path) -> tuple[np.ndarray, int]:
@@ -180,7 +239,8 @@ def read_audio(path: Path) -> np.ndarray:
 
         return np.asarray(decode_audio(str(path), sampling_rate=SAMPLE_RATE), dtype=np.float32)
     except Exception as e:
-        raise AudioFileError(f"{path}: cannot decode audio ({type(e).__name__}: {e})") from None
+        raise AudioFileError(f"{path}: cannot decode audio (not a supported audio file, or damaged: "
+                             f"{type(e).__name__})") from None
 
 
 def resample(samples: np.ndarray, rate_in: int, rate_out: int) -> np.ndarray:

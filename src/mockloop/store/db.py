@@ -967,6 +967,8 @@ def _connect(path: Path) -> Database:
 
 def _connect_unlocked(path: Path) -> Database:
     """Open, validate and migrate; raises CorruptStoreError for a damaged/foreign file."""
+    if path.is_dir():
+        raise StoreError(f"{path} is a folder, not a database: move it away or choose another data folder")
     if path.exists() and path.stat().st_size > 0:
         with path.open("rb") as f:
             magic = f.read(len(_SQLITE_MAGIC))
@@ -991,8 +993,6 @@ def _connect_unlocked(path: Path) -> Database:
             for r in db.query("SELECT name FROM sqlite_master WHERE type = 'table'")
             if not str(r["name"]).startswith("sqlite_")
         }
-        db.execute("PRAGMA journal_mode = WAL")
-        db.execute("PRAGMA synchronous = NORMAL")
         applied = mig.applied_names(db) if mig.migrations.migrations_table in tables else []
         ours = tables - {mig.migrations.migrations_table}
         if ours and not applied:
@@ -1005,6 +1005,9 @@ def _connect_unlocked(path: Path) -> Database:
                 f"{path} was written by a newer mockloop (schema {', '.join(unknown)});"
                 " please update mockloop"
             )
+        # Only now that the file is known to be ours: WAL rewrites the header of a foreign one.
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
         mig.migrate(db)
         have = {r["name"] for r in db.query("SELECT name FROM sqlite_master WHERE type = 'table'")}
         missing = _REQUIRED_TABLES - have
