@@ -157,12 +157,14 @@ def test_short_writes_keep_whole_frames(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def tiny_disk(tmp_path: Path) -> Iterator[Path]:
-    """A real 256 KB filesystem (tmpfs); skipped where mounting is not permitted."""
+def tiny_disk(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Path]:
+    """A real small filesystem (tmpfs, 256 KB unless parametrized); skipped where mounting is
+    not permitted."""
+    size = getattr(request, "param", "256k")
     mnt = tmp_path / f"tiny-{uuid.uuid4().hex[:6]}"
     mnt.mkdir()
     try:
-        r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k,mode=0700", "tmpfs", str(mnt)],
+        r = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs", str(mnt)],
                            capture_output=True, text=True, timeout=30)  # fmt: skip
     except (OSError, subprocess.SubprocessError) as e:
         pytest.skip(f"cannot mount a small filesystem here: {e}")
@@ -207,6 +209,8 @@ def test_full_disk_while_recording_to_a_file(tiny_disk: Path, tmp_path: Path) ->
     assert data["transcript"].startswith("Last year")
 
 
+# Room for the store to be created (schema v4 with its WAL is ~250 KB), then the audio fills it.
+@pytest.mark.parametrize("tiny_disk", ["1m"], indirect=True)
 def test_full_disk_with_the_data_folder_on_it(tiny_disk: Path, tmp_path: Path) -> None:
     home = tiny_disk / "home"
     env = _fake_env(tmp_path, MOCKLOOP_HOME=str(home))
