@@ -34,11 +34,10 @@ QUIT_AFTER_MS = 300  # after show(); long enough for the first paint, short enou
 TIMEOUT_S = 120.0
 
 _MODEL_SCRIPT = """
-from mockloop.desktop.first_window import seconds_since_process_start as since
 from mockloop.speech.asr import WhisperTranscriber
 t = WhisperTranscriber()
 t.wait_ready()
-print(f"model-warm {since():.3f} load {t.load_s:.3f}", flush=True)
+print(f"model-warm {t.load_s:.3f}", flush=True)
 t.close()
 """
 
@@ -117,7 +116,7 @@ def launch_model(home: Path, config: Path) -> tuple[float, float]:
     """A fresh process that loads the speech model: (spawn -> warm wall s, worker load s)."""
     cmd = [sys.executable, "-c", _MODEL_SCRIPT]
     wall, line, _ = _spawn_until(cmd, _env(home, config), "model-warm ", "stdout")
-    return wall, float(line.split()[3])
+    return wall, float(line.split()[1])
 
 
 def measure(runs: int = 5, *, model: bool = True, warmup: bool = True,
