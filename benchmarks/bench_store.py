@@ -21,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench_env import scoped_env
+
 
 @dataclass(frozen=True)
 class StoreResult:
@@ -42,17 +44,11 @@ class StoreResult:
 def run(sessions: int = 10_000, words: int = 200, rescore_limit: int | None = None,
         keep: bool = False, log: Callable[[str], None] = print) -> StoreResult:  # fmt: skip
     """Seed, list and rescore in a temp data folder; the environment is restored afterwards."""
-    saved = {k: os.environ.get(k) for k in ("MOCKLOOP_HOME", "MOCKLOOP_CONTENT")}
     tmp = tempfile.mkdtemp(prefix="mockloop-bench-")
-    os.environ["MOCKLOOP_HOME"] = tmp
     try:
-        return _run(tmp, sessions, words, rescore_limit, log)
+        with scoped_env({"MOCKLOOP_HOME": tmp}, also_restore=("MOCKLOOP_CONTENT",)):
+            return _run(tmp, sessions, words, rescore_limit, log)
     finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
         if keep:
             log(f"data kept in {tmp}")
         else:

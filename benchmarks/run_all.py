@@ -42,6 +42,7 @@ for _p in (str(HERE), str(REPO / "src")):
 import bench_speech  # noqa: E402
 import bench_startup  # noqa: E402
 import bench_store  # noqa: E402
+from bench_env import scoped_env  # noqa: E402
 
 PARTS = ("startup", "speech", "store")
 LIVE_TARGET_S = 1.0  # the report after Stop, live pipeline
@@ -153,30 +154,20 @@ def store_rows(sessions: int, log: Log = print) -> list[Row]:
 def collect(parts: tuple[str, ...] = PARTS, *, quick: bool = False,
             startup_runs: int | None = None, log: Log = print) -> list[Row]:  # fmt: skip
     """Run the chosen parts in throw-away MOCKLOOP_HOME/MOCKLOOP_CONFIG; the summary rows."""
-    saved = {k: os.environ.get(k) for k in ("MOCKLOOP_HOME", "MOCKLOOP_CONFIG")}
     rows: list[Row] = []
-    with tempfile.TemporaryDirectory(prefix="mockloop-bench-all-") as tmp:
-        os.environ["MOCKLOOP_HOME"] = str(Path(tmp) / "home")
-        os.environ["MOCKLOOP_CONFIG"] = str(Path(tmp) / "config")
-        try:
-            for part in PARTS:
-                if part not in parts:
-                    continue
-                log(f"\n== {part} (load average {load_avg()})")
-                t0 = time.perf_counter()
-                if part == "startup":
-                    rows += startup_rows(startup_runs or (2 if quick else 5), log=log)
-                elif part == "speech":
-                    rows += speech_rows(quick, log=log)
-                else:
-                    rows += store_rows(1_000 if quick else 10_000, log=log)
-                log(f"({part} took {time.perf_counter() - t0:.0f} s)")
-        finally:
-            for k, v in saved.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
+    with tempfile.TemporaryDirectory(prefix="mockloop-bench-all-") as tmp, \
+            scoped_env({"MOCKLOOP_HOME": str(Path(tmp) / "home"),
+                        "MOCKLOOP_CONFIG": str(Path(tmp) / "config")}):  # fmt: skip
+        for part in (p for p in PARTS if p in parts):
+            log(f"\n== {part} (load average {load_avg()})")
+            t0 = time.perf_counter()
+            if part == "startup":
+                rows += startup_rows(startup_runs or (2 if quick else 5), log=log)
+            elif part == "speech":
+                rows += speech_rows(quick, log=log)
+            else:
+                rows += store_rows(1_000 if quick else 10_000, log=log)
+            log(f"({part} took {time.perf_counter() - t0:.0f} s)")
     return rows
 
 
