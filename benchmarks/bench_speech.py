@@ -6,6 +6,7 @@ WER on the shared speech, and what the filler-keeping prompt gains.
 
 Answers are synthesized with espeak-ng (60 s and 180 s). "Live" plays them into the recorder
 through FileSource at real-time pace (as a microphone would), so it takes as long as the audio.
+``run()`` returns the figures; benchmarks/run_all.py calls it with the other benchmarks.
 """
 
 from __future__ import annotations
@@ -13,9 +14,12 @@ from __future__ import annotations
 import argparse
 import re
 import resource
+import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from mockloop.speech.metrics import word_error_rate
@@ -53,8 +57,6 @@ def answer_parts(target_s: float) -> list[tuple[str, str]]:
             ("result", RESULT), ("reflection", REFLECTION)]
 
 
-
-
 def rss_peak_mb(pid: int) -> float | None:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -65,12 +67,31 @@ def rss_peak_mb(pid: int) -> float | None:
     return None
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--quick", action="store_true", help="60 s answer only")
-    ap.add_argument("--speed", type=float, default=1.0, help="live playback speed (1.0 = real time)")
-    args = ap.parse_args()
+@dataclass(frozen=True)
+class Latency:
+    answer_s: float  # length of the synthesized answer
+    live_s: float  # Stop -> report, live pipeline (only the tail left to transcribe)
+    batch_s: float  # end -> report, whole file transcribed after the end
+    batch_rtf: float
 
+    @property
+    def ratio(self) -> float:
+        return self.batch_s / self.live_s if self.live_s > 0 else float("nan")
+
+
+@dataclass(frozen=True)
+class SpeechResult:
+    model: str
+    model_load_s: float
+    latencies: list[Latency]
+    main_peak_mb: float  # this process (ru_maxrss: includes anything it ran before)
+    worker_peak_mb: float | None  # the ASR worker process
+    jfk_wer: float | None
+    jfk_rtf: float | None
+
+
+def run(quick: bool = False, speed: float = 1.0, log: Callable[[str], None] = print) -> SpeechResult:
+    """Everything in the module docstring; ``quick`` = the 60 s answer only."""
     from mockloop.core.analyze import analyze
     from mockloop.services.audio import record_from_file, transcribe_file
     from mockloop.speech.asr import FILLER_PROMPT, WhisperTranscriber
@@ -80,18 +101,21 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="mockloop-bench-"))
     t = WhisperTranscriber()
     t.wait_ready()
-    print(f"model {t.model_name}, cpu threads {t.cpu_threads}, load {t.load_s:.2f} s")
+    log(f"model {t.model_name}, cpu threads {t.cpu_threads}, load {t.load_s:.2f} s")
+    jfk_wer = jfk_rtf = None
+    latencies: list[Latency] = []
 
     # WER and RTF on the shared human speech.
     if JFK.is_file():
         t0 = time.perf_counter()
         r = transcribe_file(JFK, transcriber=t)
         dt = time.perf_counter() - t0
-        print(f"jfk.flac: WER {word_error_rate(JFK_TEXT, r.transcript.text):.3f}, {dt:.2f} s for "
-              f"{r.transcript.duration_s:.1f} s (RTF {dt / (r.transcript.duration_s or 1):.3f})")
-        print(f"  hyp: {r.transcript.text}")
+        jfk_wer = word_error_rate(JFK_TEXT, r.transcript.text)
+        jfk_rtf = dt / (r.transcript.duration_s or 1)
+        log(f"jfk.flac: WER {jfk_wer:.3f}, {dt:.2f} s for {r.transcript.duration_s:.1f} s (RTF {jfk_rtf:.3f})")
+        log(f"  hyp: {r.transcript.text}")
 
-    lengths = [60.0] if args.quick else [60.0, 180.0]
+    lengths = [60.0] if quick else [60.0, 180.0]
     for target in lengths:
         # No trailing silence: Stop is pressed the moment the last word ends (the worst case;
         # with a natural half-second pause before Stop the last piece is already done).
@@ -104,23 +128,25 @@ def main() -> int:
         batch = time.perf_counter() - t0
         bstarts = {p.part.value: p.start_s for p in rep.parts}
         berrs = [abs((bstarts.get(n) or -99) - s) for n, s, _ in ans.parts]
-        print(f"\n{ans.duration_s:.0f} s answer")
-        print(f"  batch: report {batch:.2f} s after the end (ASR {t_asr:.2f} s, RTF {t_asr / ans.duration_s:.3f})")
+        log(f"\n{ans.duration_s:.0f} s answer")
+        log(f"  batch: report {batch:.2f} s after the end (ASR {t_asr:.2f} s, RTF {t_asr / ans.duration_s:.3f})")
         # Live: real-time playback through recorder -> VAD pieces -> worker; latency from the end.
-        out = record_from_file(ans.path, realtime=True, transcriber=t) if args.speed == 1.0 else None
+        out = record_from_file(ans.path, realtime=True, transcriber=t) if speed == 1.0 else None
         if out is None:
             from mockloop.services.audio import record_answer
 
-            out = record_answer(FileSource(ans.path, realtime=True, speed=args.speed), transcriber=t)
+            out = record_answer(FileSource(ans.path, realtime=True, speed=speed), transcriber=t)
         tm = out.timing
         starts = {p.part.value: p.start_s for p in out.report.parts}
         errs = [abs((starts.get(n) or -99) - s) for n, s, _ in ans.parts]
-        print(f"  live:  report {tm['feedback_latency_s']:.2f} s after the end "
-              f"(tail ASR {tm['stop_to_transcript_s']:.2f} s, {int(tm['pieces'] or 0)} pieces, "
-              f"ASR busy {tm['transcribe_s']:.1f} s = {tm['transcribe_s'] / ans.duration_s:.2f} of real time)")
-        print(f"  part start error vs truth: live max {max(errs):.2f} s ({len(out.report.parts)} parts), "
-              f"batch max {max(berrs):.2f} s ({len(rep.parts)} parts)")
-        print("    live starts " + ", ".join(f"{n[:3]} {starts.get(n) or -1:.1f}/{s:.1f}" for n, s, _ in ans.parts))
+        log(f"  live:  report {tm['feedback_latency_s']:.2f} s after the end "
+            f"(tail ASR {tm['stop_to_transcript_s']:.2f} s, {int(tm['pieces'] or 0)} pieces, "
+            f"ASR busy {tm['transcribe_s']:.1f} s = {tm['transcribe_s'] / ans.duration_s:.2f} of real time)")
+        log(f"  part start error vs truth: live max {max(errs):.2f} s ({len(out.report.parts)} parts), "
+            f"batch max {max(berrs):.2f} s ({len(rep.parts)} parts)")
+        log("    live starts " + ", ".join(f"{n[:3]} {starts.get(n) or -1:.1f}/{s:.1f}" for n, s, _ in ans.parts))
+        latencies.append(Latency(ans.duration_s, float(tm["feedback_latency_s"] or 0.0), batch,
+                                 t_asr / ans.duration_s))
 
     # The filler-keeping prompt: an answer with spoken fillers, counted with and without it.
     filler_text = [("situation", "Um, so last year, uh, I was on the payments team."),
@@ -135,11 +161,22 @@ def main() -> int:
         r = transcribe_file(fa.path, transcriber=t, initial_prompt=prompt)
         found = len(re.findall(r"\b(?:um+|uh+|hmm+|er|ah)\b", r.transcript.text.lower()))
         ref = " ".join(x for _, x in filler_text)
-        print(f"fillers ({label}): {found}/{spoken} kept, WER {word_error_rate(ref, r.transcript.text):.3f}")
+        log(f"fillers ({label}): {found}/{spoken} kept, WER {word_error_rate(ref, r.transcript.text):.3f}")
 
-    print(f"\npeak RSS: main {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB, "
-          f"worker {rss_peak_mb(t.pid or 0) or float('nan'):.0f} MB")
+    main_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    worker_mb = rss_peak_mb(t.pid or 0)
+    log(f"\npeak RSS: main {main_mb:.0f} MB, worker {worker_mb or float('nan'):.0f} MB")
     t.close()
+    shutil.rmtree(tmp, ignore_errors=True)
+    return SpeechResult(t.model_name, t.load_s or 0.0, latencies, main_mb, worker_mb, jfk_wer, jfk_rtf)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true", help="60 s answer only")
+    ap.add_argument("--speed", type=float, default=1.0, help="live playback speed (1.0 = real time)")
+    args = ap.parse_args(argv)
+    run(args.quick, args.speed)
     return 0
 
 

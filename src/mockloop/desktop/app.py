@@ -131,8 +131,10 @@ def main(argv: Sequence[str] | None = None, *, quit_after_ms: int | None = None)
     app.setDesktopFileName("io.github.mockloop.Mockloop")
     app.setWindowIcon(app_icon())
     from mockloop.desktop.cue import Cue
+    from mockloop.desktop.first_window import install_if_requested
 
     win = build_window(speech=RealSpeech(), cue=Cue())
+    install_if_requested(win)  # MOCKLOOP_REPORT_FIRST_WINDOW=1: start-up benchmark hook
     win.show()
     if quit_after_ms is not None:
         # Smoke test of the real app: boot everything, then close the window as a user would.
