@@ -188,4 +188,6 @@ def run_patterns(args: argparse.Namespace) -> int:
     print("\nLevels")
     for lv in pat.levels.values():
         w(f"{lv.level.value}: {lv.focus} Budget {lv.budget_s:.0f} s. Bar: {lv.bar}")
+    print(f"\nStep through it: mockloop learn {pat.id}   Test yourself ({len(pat.quiz)} questions): "
+          f"mockloop quiz {pat.id}")  # fmt: skip
     return 0
