@@ -33,9 +33,10 @@ LEVEL_NAMES = {Level.SDE1: "SDE1", Level.SDE2: "SDE2", Level.SENIOR: "Senior"}
 
 class PracticeTab(QWidget):
     def __init__(self, controller: PracticeController, bank: Bank | None, *, default_level: str = "sde2",
-                 settings: Any = None, parent: QWidget | None = None) -> None:  # fmt: skip
+                 settings: Any = None, prep: Any = None, parent: QWidget | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self.c = controller
+        self.prep = prep  # a PrepController: the linked stories' coverage under the report
         self.bank = bank
         self.settings = settings
         self.question: Question | None = None
@@ -309,6 +310,9 @@ class PracticeTab(QWidget):
     def _show(self, step: Any, report: Any) -> None:
         heading = "Answer" if step is None or step.kind == "answer" else f"Probe {step.index}"
         self.report.show_report(report, bank=self.bank, question=self.question, heading=heading)
+        if self.prep is not None and report.probe is None and report.question is not None:
+            self.prep.story_coverage(report.question.id, report.transcript,
+                                     lambda items, r=report: self.report.show_story_coverage(r, items))  # fmt: skip
 
     def _show_summary(self, ev: pr.SessionFinished) -> None:
         rows = []

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from mockloop.core.model import PARTS, Part, PartReport, Report
 from mockloop.desktop.banner import Banner
+from mockloop.desktop.report_view import story_coverage_html
 from mockloop.desktop.transcript import transcript_html
 from mockloop.desktop.widgets import Timeline, fmt_time, part_colour
 from mockloop.services.history import session_report
@@ -162,9 +163,10 @@ class ReplayTab(QWidget):
     boundaries_changed = Signal(object)  # dict[Part, float], the edited (not yet scored) starts
     rescored = Signal(object)  # BoundariesRescored
 
-    def __init__(self, hc: Any = None, parent: QWidget | None = None) -> None:
+    def __init__(self, hc: Any = None, parent: QWidget | None = None, *, prep: Any = None) -> None:
         super().__init__(parent)
         self.hc = hc  # a HistoryController (None: replay only, no rescoring)
+        self.prep = prep  # a PrepController: the linked stories' coverage (None: not shown)
         self.session_id: int | None = None
         self.attempt_id: int | None = None
         self.bounds: dict[Part, float] = {}  # edited part starts
@@ -233,6 +235,11 @@ class ReplayTab(QWidget):
         self.changes.setTextFormat(Qt.TextFormat.RichText)
         self.changes.setAccessibleName("What the rescore changed")
         self.changes.setVisible(False)
+        self.stories = QLabel()  # the linked stories' key points said / left out
+        self.stories.setWordWrap(True)
+        self.stories.setTextFormat(Qt.TextFormat.RichText)
+        self.stories.setAccessibleName("Your stories for this question")
+        self.stories.setVisible(False)
 
         lay = QVBoxLayout(self)
         for w in (self.banner, self.title, self.note):
@@ -241,6 +248,7 @@ class ReplayTab(QWidget):
         lay.addLayout(bounds_row)
         lay.addLayout(edit_row)
         lay.addWidget(self.changes)
+        lay.addWidget(self.stories)
         lay.addWidget(self.timeline)
         lay.addWidget(self.transcript, 1)
 
@@ -270,7 +278,20 @@ class ReplayTab(QWidget):
         self.changes.setVisible(False)
         self.banner.hide()
         self.show_report(report)
+        self._ask_story_coverage(record.id, report)
         self._setup_player()
+
+    def _ask_story_coverage(self, session_id: int, report: Report | None) -> None:
+        self.stories.setVisible(False)
+        if self.prep is None or report is None or report.probe is not None or report.question is None:
+            return
+
+        def done(items: list[Any]) -> None:
+            if self.session_id == session_id and items:
+                self.stories.setText("<b>Your stories for this question</b>" + story_coverage_html(items))
+                self.stories.setVisible(True)
+
+        self.prep.story_coverage(report.question.id, report.transcript, done)
 
     def show_report(self, report: Report | None, *, keep_position: bool = False) -> None:
         self.report = report

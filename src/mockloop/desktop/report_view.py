@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -20,12 +21,16 @@ from mockloop.core.content import Bank, Question
 from mockloop.core.model import Report
 from mockloop.desktop.transcript import legend_html, transcript_html
 from mockloop.desktop.widgets import Timeline, fmt_time, part_colour
+from mockloop.services.stories import StoryCoverage
 
 
 class ReportView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.report: Report | None = None
+        self.story_coverage: list[StoryCoverage] = []
+        self._bank: Bank | None = None
+        self._question: Question | None = None
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         self.title = QLabel()
@@ -50,6 +55,7 @@ class ReportView(QWidget):
 
     def clear(self) -> None:
         self.report = None
+        self.story_coverage = []
         self.setVisible(False)  # an empty table and timeline read as a broken screen
         self.title.setText("")
         self.note.setVisible(False)
@@ -64,6 +70,8 @@ class ReportView(QWidget):
     def show_report(self, report: Report, *, bank: Bank | None = None, question: Question | None = None,
                     heading: str = "Answer") -> None:  # fmt: skip
         self.report = report
+        self.story_coverage = []  # asked for again by the screen showing this report
+        self._bank, self._question = bank, question
         self.setVisible(True)
         s = report.scores
         scores = f"ownership {s.ownership}/4 · metrics {s.metrics}/4 · reflection {s.reflection}/4 · pacing {s.pacing}/4"
@@ -101,10 +109,19 @@ class ReportView(QWidget):
         d = report.delivery
         out.append(f"<p>Pace {'-' if d.wpm is None else f'{d.wpm:.0f} wpm'} · fillers {d.fillers} · "
                    f"hedges {d.hedges} · I {report.signals.i_count} / we {report.signals.we_count}</p>")  # fmt: skip
+        if self.story_coverage:
+            out.append("<h4>Your stories for this question</h4>" + story_coverage_html(self.story_coverage))
         out.append("<h4>Transcript</h4>")
         out.append(f"<p>{legend_html(self.palette())}</p>")
         out.append(transcript_html(report, self.palette()))
         return "".join(out)
+
+    def show_story_coverage(self, report: Report, items: Sequence[StoryCoverage]) -> None:
+        """Add the linked stories' key points said / left out (computed off the GUI thread)."""
+        if report is not self.report:
+            return  # a newer report replaced the one this was computed for
+        self.story_coverage = list(items)
+        self.details.setHtml(self._details_html(report, self._bank, self._question))
 
     @staticmethod
     def _coaching(report: Report, bank: Bank | None, question: Question | None) -> str:
@@ -129,3 +146,17 @@ class ReportView(QWidget):
             items.append(f"<li><b>{pp.part.label}</b> ({pp.status}): {html.escape(pat.coaching)}"
                          f"<br><i>Common mistake:</i> {html.escape(pat.common_mistake)}</li>")  # fmt: skip
         return "".join(items)
+
+
+def story_coverage_html(items: Sequence[StoryCoverage]) -> str:
+    """For each linked story: how many key points were said, then those said and left out."""
+    out = []
+    for item in items:
+        cov = item.coverage
+        out.append(f"<p><b>Story #{item.story.id} “{html.escape(item.story.title)}”</b>: said "
+                   f"{len(cov.said)} of {cov.total} key points</p><ul>")  # fmt: skip
+        for mark, points in (("said", cov.said), ("left out", cov.missed)):
+            for kp in points:
+                out.append(f"<li><b>{mark}</b>: ({kp.kind}) {html.escape(kp.text)}</li>")
+        out.append("</ul>")
+    return "".join(out)
