@@ -8,9 +8,9 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def scoped_env(values: dict[str, str], also_restore: tuple[str, ...] = ()) -> Iterator[None]:
-    """Set ``values``; afterwards restore them and ``also_restore`` (set inside) as they were."""
-    saved = {k: os.environ.get(k) for k in (*values, *also_restore)}
+def scoped_env(values: dict[str, str]) -> Iterator[None]:
+    """Set ``values``; afterwards restore them as they were."""
+    saved = {k: os.environ.get(k) for k in values}
     os.environ.update(values)
     try:
         yield

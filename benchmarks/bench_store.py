@@ -11,7 +11,6 @@ calls it with the other benchmarks.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import sys
@@ -46,7 +45,7 @@ def run(sessions: int = 10_000, words: int = 200, rescore_limit: int | None = No
     """Seed, list and rescore in a temp data folder; the environment is restored afterwards."""
     tmp = tempfile.mkdtemp(prefix="mockloop-bench-")
     try:
-        with scoped_env({"MOCKLOOP_HOME": tmp}, also_restore=("MOCKLOOP_CONTENT",)):
+        with scoped_env({"MOCKLOOP_HOME": tmp}):
             return _run(tmp, sessions, words, rescore_limit, log)
     finally:
         if keep:
@@ -129,18 +128,13 @@ def _run(tmp: str, n_sessions: int, n_words: int, rescore_limit: int | None,
             sys.stderr.write("\n")
         sys.stderr.flush()
 
+    from mockloop.core.content import load_bank
+
     bank_note = ""
     try:
-        from mockloop.core.content import load_bank
-
         bank = load_bank()
-    except Exception:
-        os.environ["MOCKLOOP_CONTENT"] = str(
-            Path(__file__).resolve().parents[1] / "tests" / "store" / "content"
-        )
-        from mockloop.core.content import load_bank
-
-        bank = load_bank()
+    except Exception:  # the rescore is passed its bank, so the test bank needs no env change
+        bank = load_bank(Path(__file__).resolve().parents[1] / "tests" / "store" / "content")
         bank_note = " (test content bank)"
     t0 = time.perf_counter()
     summary = history.rescore(ids, bank=bank, progress=bar, store=store)

@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from mockloop.cli.common import UserError, print_json
-from mockloop.cli.render import render_report, story_coverage_text
+from mockloop.cli.render import print_report
 from mockloop.core.content import ContentError, load_bank
 from mockloop.core.model import Level, Report
 from mockloop.services import analysis
@@ -81,10 +81,7 @@ def run(args: argparse.Namespace) -> int:
             data["session_id"] = saved
         print_json(data)
     else:
-        print(render_report(report))
-        coverage = story_coverage_text(report)
-        if coverage:
-            print("\n" + coverage)
+        print_report(report)
         if saved is not None:
             print(f"\nSaved as session {saved}.")
     return 0

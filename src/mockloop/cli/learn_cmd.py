@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import textwrap
 from collections.abc import Callable
@@ -11,6 +10,7 @@ from typing import Any
 
 from mockloop.cli.common import UserError
 from mockloop.cli.content_cmd import _bank
+from mockloop.cli.render import use_colour as _use_ansi
 from mockloop.core.content import Bank
 from mockloop.core.learn import LearnStep, Section, hear_it_rate, learn_steps, step_for_part
 from mockloop.core.model import PARTS, Part
@@ -34,10 +34,6 @@ def register(sub: Any) -> None:
         help="read each part's strong example aloud at its target pace",
     )
     p.set_defaults(func=run_learn)  # fmt: skip
-
-
-def _use_ansi() -> bool:
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
 def render_section(sec: Section, *, ansi: bool, width: int = 100) -> list[str]:

@@ -8,7 +8,15 @@ import textwrap
 from typing import Any
 
 from mockloop.cli.common import UserError, print_json
-from mockloop.core.quiz import DIFFICULTIES, PASS_SHARE, QuizFeedback, Standing
+from mockloop.cli.render import wrap as _wrap
+from mockloop.core.quiz import (
+    DIFFICULTIES,
+    PASS_SHARE,
+    QuizFeedback,
+    Standing,
+    option_letter,
+    percent,
+)
 from mockloop.services import quiz as quiz_service
 from mockloop.services.quiz import QuizServiceError
 from mockloop.store.errors import StoreError
@@ -43,10 +51,6 @@ def run_quiz(args: argparse.Namespace) -> int:
         raise UserError(f"store: {e}") from None
 
 
-def _pct(x: float | None) -> str:
-    return "-" if x is None else f"{round(x * 100)}%"
-
-
 def _standings(*, json_out: bool) -> int:
     rows = quiz_service.standings()
     if json_out:
@@ -54,10 +58,10 @@ def _standings(*, json_out: bool) -> int:
         return 0
     print(f"{'pattern':36} {'attempts':>8} {'best':>5} {'last':>5}  status")
     for s in rows:
-        print(f"{s.pattern_id:36} {s.attempts:>8} {_pct(s.best):>5} {_pct(s.last):>5}  {s.status}")
+        print(f"{s.pattern_id:36} {s.attempts:>8} {percent(s.best):>5} {percent(s.last):>5}  {s.status}")
     weak = [s.pattern_id for s in rows if s.weak]
     if weak:
-        print(f"\nTo work on ({len(weak)}): {', '.join(weak)}  (pass mark {_pct(PASS_SHARE)})")
+        print(f"\nTo work on ({len(weak)}): {', '.join(weak)}  (pass mark {percent(PASS_SHARE)})")
     else:
         print("\nEvery pattern passed.")
     return 0
@@ -66,11 +70,6 @@ def _standings(*, json_out: bool) -> int:
 def _standing_json(s: Standing) -> dict[str, Any]:
     return {"pattern": s.pattern_id, "attempts": s.attempts, "best": s.best, "last": s.last,
             "status": s.status}  # fmt: skip
-
-
-def _wrap(text: str, indent: str = "") -> str:
-    return textwrap.fill(" ".join(text.split()), width=88, initial_indent=indent,
-                         subsequent_indent=indent)  # fmt: skip
 
 
 def _take(pattern_id: str, difficulty: str | None) -> int:
@@ -83,7 +82,7 @@ def _take(pattern_id: str, difficulty: str | None) -> int:
         print(f"Q{run.index + 1}/{len(run.items)} [{item.difficulty}]")
         print(_wrap(item.question))
         for i, opt in enumerate(item.options, 1):
-            print(textwrap.fill(" ".join(opt.split()), width=88, initial_indent=f"  {_letter(i - 1)}) ",
+            print(textwrap.fill(" ".join(opt.split()), width=88, initial_indent=f"  {option_letter(i - 1)}) ",
                                 subsequent_indent="     "))  # fmt: skip
         chosen = _ask(run, len(item.options))
         if chosen is None:
@@ -93,8 +92,8 @@ def _take(pattern_id: str, difficulty: str | None) -> int:
             return 0
         _show_feedback(session.answer(chosen))
     share = run.share
-    verdict = "passed" if run.passed else f"not yet passed (pass mark {_pct(PASS_SHARE)})"
-    print(f"Score: {run.correct}/{len(run.items)} ({_pct(share)}): {verdict}")
+    verdict = "passed" if run.passed else f"not yet passed (pass mark {percent(PASS_SHARE)})"
+    print(f"Score: {run.correct}/{len(run.items)} ({percent(share)}): {verdict}")
     for diff in DIFFICULTIES:
         if diff in run.by_difficulty():
             c, n = run.by_difficulty()[diff]
@@ -105,7 +104,7 @@ def _take(pattern_id: str, difficulty: str | None) -> int:
 def _ask(run: Any, n_options: int) -> int | None:
     while True:
         try:
-            raw = input(f"answer A-{_letter(n_options - 1)}, h, q > ").strip().lower()
+            raw = input(f"answer A-{option_letter(n_options - 1)}, h, q > ").strip().lower()
         except EOFError:
             print()
             return None
@@ -120,19 +119,14 @@ def _ask(run: Any, n_options: int) -> int | None:
             return ord(raw) - ord("a")
         if raw.isdigit() and 1 <= int(raw) <= n_options:
             return int(raw) - 1
-        print(f"  type a letter from A to {_letter(n_options - 1)}, h or q")
-
-
-def _letter(index: int) -> str:
-    # options are lettered: the quiz's solution steps refer to them as A, B, C...
-    return chr(ord("A") + index)
+        print(f"  type a letter from A to {option_letter(n_options - 1)}, h or q")
 
 
 def _show_feedback(fb: QuizFeedback) -> None:
     if fb.correct:
         print("  Correct.")
     else:
-        print(f"  Not quite: the answer is {_letter(fb.item.answer)}) {fb.answer_text}")
+        print(f"  Not quite: the answer is {option_letter(fb.item.answer)}) {fb.answer_text}")
     for i, step in enumerate(fb.item.steps, 1):
         print(_wrap(f"{i}. {step}", "    "))
     print()

@@ -16,12 +16,13 @@ if TYPE_CHECKING:
 _COLOURS = {"strong": "32", "mixed": "33", "weak": "31", "disqualifier": "31", "warning": "33"}
 
 
-def _use_colour() -> bool:
+def use_colour() -> bool:
+    """ANSI styling only on a terminal, and never with NO_COLOR set."""
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
 def _c(text: str, key: str) -> str:
-    if not _use_colour() or key not in _COLOURS:
+    if not use_colour() or key not in _COLOURS:
         return text
     return f"\033[{_COLOURS[key]}m{text}\033[0m"
 
@@ -145,3 +146,17 @@ def story_coverage_text(report: Report) -> str | None:
     if not items:
         return None
     return "Your stories for this question\n" + render_story_coverage(items)
+
+
+def print_report(report: Report) -> None:
+    """The report, then the linked stories' coverage when there is any (mock, analyze, show)."""
+    print(render_report(report))
+    coverage = story_coverage_text(report)
+    if coverage:
+        print("\n" + coverage)
+
+
+def wrap(text: str, indent: str = "", *, width: int = 88) -> str:
+    """One paragraph, whitespace collapsed, wrapped with ``indent`` on every line."""
+    return textwrap.fill(" ".join(text.split()), width=width, initial_indent=indent,
+                         subsequent_indent=indent)  # fmt: skip

@@ -169,7 +169,7 @@ def run_show(args: argparse.Namespace) -> int:
     if args.json:
         print_json(data)
         return 0
-    from mockloop.cli.render import render_report, story_coverage_text
+    from mockloop.cli.render import print_report
     from mockloop.core.model import Report
 
     q = record.question_text
@@ -187,11 +187,7 @@ def run_show(args: argparse.Namespace) -> int:
         if a["audio_path"]:
             print(f"Audio: {a['audio_path']}")
         if att.latest is not None:
-            report = Report.from_dict(att.latest.report_json)
-            print(render_report(report))
-            coverage = story_coverage_text(report)
-            if coverage:
-                print("\n" + coverage)
+            print_report(Report.from_dict(att.latest.report_json))
             if len(att.analyses) > 1:
                 versions = ", ".join(f"{an.analyzer_version}:{an.verdict}" for an in att.analyses)
                 print(f"History: {versions}")

@@ -176,12 +176,9 @@ def _fmt_time(s: float) -> str:
 
 
 def _print_report(report: Report) -> None:
-    from mockloop.cli.render import render_report, story_coverage_text
+    from mockloop.cli.render import print_report
 
-    print(render_report(report))
-    coverage = story_coverage_text(report)
-    if coverage:
-        print("\n" + coverage)
+    print_report(report)
 
 
 class _TerminalView:

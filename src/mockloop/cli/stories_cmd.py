@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-import textwrap
 from pathlib import Path
 from typing import Any
 
 from mockloop.cli.common import UserError, print_json
+from mockloop.cli.render import wrap
 from mockloop.core.model import PARTS, Level
 from mockloop.core.story import parse_story_text
 from mockloop.services import stories as svc
+from mockloop.services.scope import store_scope
 from mockloop.services.stories import StoryAnalysis, StoryError
+from mockloop.store import Store
 from mockloop.store.errors import StoreError
 from mockloop.store.prep import SELF_CHECK_ANSWERS, StoryRecord
 
@@ -95,11 +97,6 @@ def _guard(fn: Any) -> Any:
             raise UserError(f"store: {e}") from None
 
     return wrapped
-
-
-def _wrap(text: str, indent: str = "  ") -> str:
-    return textwrap.fill(" ".join(text.split()), width=88, initial_indent=indent,
-                         subsequent_indent=indent)  # fmt: skip
 
 
 def _parts_from_args(args: argparse.Namespace) -> dict[str, str]:
@@ -190,7 +187,7 @@ def run_show(args: argparse.Namespace) -> int:
     for part in PARTS:
         text = rec.parts.text_of(part)
         print(f"\n{part.label}:")
-        print(_wrap(text) if text else "  (not written yet)")
+        print(wrap(text, "  ") if text else "  (not written yet)")
     print()
     _print_analysis(rec, analysis)
     return 0
@@ -208,11 +205,11 @@ def _print_analysis(rec: StoryRecord, a: StoryAnalysis) -> None:
         print("Flags:")
         for f in a.report.flags:
             where = f" [{f.part.value}]" if f.part else ""
-            print(_wrap(f"- {f.code}{where}: {f.advice}"))
+            print(wrap(f"- {f.code}{where}: {f.advice}", "  "))
     if a.key_points:
         print("Key points an interviewer should hear:")
         for k in a.key_points:
-            print(_wrap(f"- ({k.kind}) {k.text}"))
+            print(wrap(f"- ({k.kind}) {k.text}", "  "))
     if rec.question_ids:
         print(f"Linked questions: {', '.join(rec.question_ids)}")
 
@@ -230,8 +227,9 @@ def run_link(args: argparse.Namespace) -> int:
 
 @_guard
 def run_delete(args: argparse.Namespace) -> int:
-    rec = svc.get_story(args.id)
-    svc.delete_story(args.id)
+    with store_scope(None) as s:
+        rec = svc.get_story(args.id, store=s)
+        svc.delete_story(args.id, store=s)
     print(f"Deleted story #{rec.id}: {rec.title}")
     return 0
 
@@ -268,13 +266,18 @@ def run_coverage(args: argparse.Namespace) -> int:
 
 @_guard
 def run_check(args: argparse.Namespace) -> int:
+    with store_scope(None) as s:  # one store for every answer given here
+        return _check(args, s)
+
+
+def _check(args: argparse.Namespace, store: Store) -> int:
     for spec in args.set:
         num, _, answer = spec.partition("=")
         answer = answer.strip().lower()
         if not num.strip().isdigit() or answer not in (*SELF_CHECK_ANSWERS, "clear"):
             raise UserError(f"--set takes N=yes|no|unsure|clear, not {spec!r}")
-        svc.set_self_check(args.principle, int(num), None if answer == "clear" else answer)
-    items = svc.self_check(args.principle)
+        svc.set_self_check(args.principle, int(num), None if answer == "clear" else answer, store=store)
+    items = svc.self_check(args.principle, store=store)
     if args.ask:
         for it in items:
             if it.answer is not None:
@@ -282,8 +285,8 @@ def run_check(args: argparse.Namespace) -> int:
             answer = _ask_item(it.number, it.text)
             if answer is None:
                 break
-            svc.set_self_check(args.principle, it.number, answer)
-        items = svc.self_check(args.principle)
+            svc.set_self_check(args.principle, it.number, answer, store=store)
+        items = svc.self_check(args.principle, store=store)
     p = svc.get_principle(args.principle)
     print(f"{p.name}: do you ...")
     for it in items:
@@ -311,13 +314,9 @@ def _ask_item(number: int, text: str) -> str | None:
 
 @_guard
 def run_export(args: argparse.Namespace) -> int:
-    text = svc.export_markdown()
+    text = svc.export_markdown(output=args.out)
     if args.out is None:
         sys.stdout.write(text)
         return 0
-    try:
-        args.out.write_text(text, encoding="utf-8")
-    except OSError as e:
-        raise UserError(f"{args.out}: cannot write ({e.strerror or e})") from None
     print(f"Wrote {args.out}")
     return 0

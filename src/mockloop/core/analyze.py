@@ -406,12 +406,11 @@ def count_we(text: str) -> int:
     return len(_WE_RE.findall(text))
 
 
+_WORD_RE = re.compile(r"[a-z][a-z0-9'-]+|\d[\d.,%]*")
+
+
 def _content_words(text: str) -> set[str]:
-    return {
-        w
-        for w in re.findall(r"[a-z][a-z0-9'-]+|\d[\d.,%]*", text)
-        if (len(w) > 3 and w not in _STOP) or w[:1].isdigit()
-    }
+    return {w for w in _WORD_RE.findall(text) if (len(w) > 3 and w not in _STOP) or w[:1].isdigit()}
 
 
 def _stem(word: str) -> str:
@@ -427,17 +426,16 @@ _WEAK_TERMS = frozenset(
 )
 
 
-def content_terms(norm_text: str, *, ordered: bool = False) -> list[str]:
-    """Stemmed content words of normalized text (stories match speech on these); ``ordered``
-    keeps first-seen order, else the order is arbitrary (use as a set)."""
-    words = (w.removesuffix("'s") for w in re.findall(r"[a-z][a-z0-9'-]+|\d[\d.,%]*", norm_text))
+def content_terms(norm_text: str) -> list[str]:
+    """Stemmed content words of normalized text, each once, in first-seen order (stories match
+    speech on these)."""
+    words = (w.removesuffix("'s") for w in _WORD_RE.findall(norm_text))
     keep = (
         w
         for w in words
         if (len(w) > 3 and w not in _STOP and w not in _WEAK_TERMS) or w[:1].isdigit()
     )
-    stems = (_stem(w) for w in keep)
-    return list(dict.fromkeys(stems)) if ordered else list(set(stems))
+    return list(dict.fromkeys(_stem(w) for w in keep))
 
 
 # --------------------------------------------------------------------------- numbers

@@ -16,6 +16,16 @@ DIFFICULTIES: tuple[str, ...] = ("easy", "medium", "hard")
 PASS_SHARE = 0.75
 
 
+def option_letter(index: int) -> str:
+    """Options are shown lettered: the quiz's solution steps refer to them as A, B, C..."""
+    return chr(ord("A") + index)
+
+
+def percent(share: float | None) -> str:
+    """A share correct as shown everywhere ("75%"; "-" before any finished attempt)."""
+    return "-" if share is None else f"{round(share * 100)}%"
+
+
 class QuizError(ValueError):
     """A quiz used wrongly: an unknown difficulty, an answer out of range, answering twice."""
 

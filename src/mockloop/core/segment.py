@@ -176,28 +176,28 @@ def _expand(
     return Segmentation(tuple(labels), tuple(token_parts), used_headings)
 
 
-def labels_from_offsets(tokens: Sequence[Token], part_offsets: Mapping[Part, int]) -> list[Part]:
-    """Typed parts (part -> character offset where it starts) fix each word's part."""
-    marks = sorted(part_offsets.items(), key=lambda kv: kv[1])
+def _labels_by_position(
+    positions: Sequence[float], marks: Mapping[Part, float], first: Part
+) -> list[Part]:
+    """Each position gets the part of the last mark at or before it (``first`` before any)."""
+    ordered = sorted(marks.items(), key=lambda kv: kv[1])
     out: list[Part] = []
-    for tok in tokens:
-        label = marks[0][0] if marks else Part.SITUATION
-        for part, start in marks:
-            if start <= tok.start_char:
+    for pos in positions:
+        label = first
+        for part, start in ordered:
+            if start <= pos + 1e-6:
                 label = part
         out.append(label)
     return out
+
+
+def labels_from_offsets(tokens: Sequence[Token], part_offsets: Mapping[Part, int]) -> list[Part]:
+    """Typed parts (part -> character offset where it starts) fix each word's part."""
+    first = min(part_offsets.items(), key=lambda kv: kv[1])[0] if part_offsets else Part.SITUATION
+    return _labels_by_position([t.start_char for t in tokens], part_offsets, first)
 
 
 def labels_from_marks(tokens: Sequence[Token], part_starts: Mapping[Part, float]) -> list[Part]:
     """Manual marks (part -> start second) override detection, word by word."""
-    marks = sorted(part_starts.items(), key=lambda kv: kv[1])
-    out: list[Part] = []
-    for tok in tokens:
-        t = tok.start_s if tok.start_s is not None else 0.0
-        label = Part.SITUATION
-        for part, start in marks:
-            if start <= t + 1e-6:
-                label = part
-        out.append(label)
-    return out
+    times = [t.start_s if t.start_s is not None else 0.0 for t in tokens]
+    return _labels_by_position(times, part_starts, Part.SITUATION)

@@ -17,7 +17,6 @@ from mockloop.core.analyze import analyze, content_terms
 from mockloop.core.content import Bank, Question
 from mockloop.core.model import PARTS, Level, Part, Report, Transcript
 from mockloop.core.text import normalize
-from mockloop.core.timing import ESTIMATED_WPM
 
 #: An action counts as said when this share of its distinctive terms was spoken (at least 2).
 #: Below half on purpose: small speech models garble rarer words ("jittered backoff" came back
@@ -70,10 +69,6 @@ class StoryParts:
             pos += len(body) + 1
         return " ".join(pieces), offsets
 
-
-def estimated_seconds(text: str, wpm: float = ESTIMATED_WPM) -> float:
-    """How long ``text`` takes to say at a steady interview pace."""
-    return len(text.split()) / wpm * 60.0
 
 
 def analyze_story(
@@ -314,11 +309,7 @@ def _action_core(clause: str) -> str:
 def _distinctive_terms(clause: str) -> tuple[str, ...]:
     # Longer words carry the content of an action ("conformance", "burn-down"); keep the first
     # few in their order so the shown terms read like the clause.
-    terms: list[str] = []
-    for t in content_terms(normalize(clause), ordered=True):
-        if t[:1].isdigit() or t in terms:
-            continue
-        terms.append(t)
+    terms = [t for t in content_terms(normalize(clause)) if not t[:1].isdigit()]
     return tuple(terms[:_MAX_ACTION_TERMS])
 
 
@@ -352,14 +343,6 @@ def _action_said(kp: KeyPoint, spoken_terms: set[str]) -> bool:
     hits = sum(1 for t in kp.terms if t in spoken_terms)
     return hits >= 2 and hits >= ACTION_MATCH_SHARE * len(kp.terms)
 
-
-# --------------------------------------------------------------------------- principle coverage
-
-
-def principles_without_story(bank: Bank, story_principles: Iterable[str]) -> list[str]:
-    """Principle ids (in Amazon's order) with no story written for them yet."""
-    have = set(story_principles)
-    return [p.id for p in bank.principles if p.id not in have]
 
 
 _PART_HEADING = re.compile(

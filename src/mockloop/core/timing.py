@@ -20,6 +20,11 @@ LONG_PAUSE_S = 2.0
 PACE_BAND_WPM = (110.0, 185.0)
 
 
+def estimated_seconds(n_words: int, wpm: float = ESTIMATED_WPM) -> float:
+    """How long ``n_words`` take to say at a steady interview pace (typed text has no clock)."""
+    return n_words / wpm * 60.0
+
+
 def status_for(duration_s: float, target_s: float) -> str:
     if target_s <= 0:
         return "ok"
@@ -79,7 +84,7 @@ def part_reports(
                 end_s = run_end
             wpm = n_words / duration * 60.0 if duration >= 3.0 else None
         else:
-            duration = n_words / ESTIMATED_WPM * 60.0
+            duration = estimated_seconds(n_words)
         target = targets[part]
         out.append(
             PartReport(

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
+# Warning colours are the one fixed pair besides the STAR parts: dark text on amber reads the
+# same on light and dark themes. Tables marking something to work on use them too.
+WARNING_BG = "#f6d58e"
+WARNING_TEXT = "#2b2100"
+
 
 class Banner(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("banner")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        # Warning colours are the one fixed pair besides the STAR parts: dark text on amber
-        # reads the same on light and dark themes.
-        self.setStyleSheet("#banner { background:#f6d58e; border:1px solid #c99a2e; border-radius:4px; }"
-                           "#banner QLabel { color:#2b2100; }")  # fmt: skip
+        self.setStyleSheet(f"#banner {{ background:{WARNING_BG}; border:1px solid #c99a2e; border-radius:4px; }}"
+                           f"#banner QLabel {{ color:{WARNING_TEXT}; }}")  # fmt: skip
         lay = QHBoxLayout(self)
         lay.setContentsMargins(8, 4, 4, 4)
         self.label = QLabel()

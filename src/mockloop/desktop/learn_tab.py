@@ -11,7 +11,7 @@ import html
 from typing import Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QCursor
+from PySide6.QtGui import QCursor, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -146,7 +146,13 @@ class LearnTab(QWidget):
         self.view.highlighted.connect(self._hover_link)
         self.view.anchorClicked.connect(self._hover_link)
         self._pattern_changed()
-        self.check_voice()
+        self._voice_asked = False  # asked on first show: starting the TTS engine is not start-up work
+
+    def showEvent(self, e: QShowEvent) -> None:
+        super().showEvent(e)
+        if not self._voice_asked:
+            self._voice_asked = True
+            self.check_voice()
 
     # ------------------------------------------------------------------ steps
 
@@ -265,7 +271,7 @@ class LearnTab(QWidget):
                        on_done=done, on_error=failed)  # fmt: skip
 
     def stop(self) -> None:
-        if self.playing and self.speech is not None and hasattr(self.speech, "stop"):
+        if self.playing and self.speech is not None:
             self.speech.stop()
 
     def update_buttons(self) -> None:

@@ -310,9 +310,8 @@ class PracticeTab(QWidget):
     def _show(self, step: Any, report: Any) -> None:
         heading = "Answer" if step is None or step.kind == "answer" else f"Probe {step.index}"
         self.report.show_report(report, bank=self.bank, question=self.question, heading=heading)
-        if self.prep is not None and report.probe is None and report.question is not None:
-            self.prep.story_coverage(report.question.id, report.transcript,
-                                     lambda items, r=report: self.report.show_story_coverage(r, items))  # fmt: skip
+        if self.prep is not None:
+            self.prep.story_coverage(report, lambda items, r=report: self.report.show_story_coverage(r, items))
 
     def _show_summary(self, ev: pr.SessionFinished) -> None:
         rows = []

@@ -27,27 +27,25 @@ from PySide6.QtWidgets import (
 )
 
 from mockloop.core.content import Bank
-from mockloop.core.quiz import DIFFICULTIES, PASS_SHARE, QuizFeedback, Standing
-from mockloop.desktop.banner import Banner
+from mockloop.core.quiz import (
+    DIFFICULTIES,
+    PASS_SHARE,
+    QuizFeedback,
+    Standing,
+    option_letter,
+    percent,
+)
+from mockloop.desktop.banner import WARNING_BG, WARNING_TEXT, Banner
 from mockloop.desktop.prep_controller import PrepController
 from mockloop.services.quiz import QuizSession
 
 COLUMNS = ["Pattern", "Attempts", "Best", "Last", "Status"]
 #: Row colours: amber for a weak pattern, paler for one never tried (dark text on both).
-WEAK_BG = QColor("#f6d58e")
+WEAK_BG = QColor(WARNING_BG)
 UNTRIED_BG = QColor("#fbeccb")
 RIGHT_BG = QColor("#b9e2c0")
 WRONG_BG = QColor("#f2b8b5")
-DARK_TEXT = QColor("#2b2100")
-
-
-def letter(index: int) -> str:
-    # The content's solution steps refer to options by letter.
-    return chr(ord("A") + index)
-
-
-def pct(x: float | None) -> str:
-    return "-" if x is None else f"{round(x * 100)}%"
+DARK_TEXT = QColor(WARNING_TEXT)
 
 
 def status_text(s: Standing) -> str:
@@ -170,7 +168,7 @@ class QuizTab(QWidget):
         self.table.blockSignals(True)
         self.table.setRowCount(len(rows))
         for r, s in enumerate(rows):
-            vals = [self._title(s.pattern_id), str(s.attempts), pct(s.best), pct(s.last), status_text(s)]
+            vals = [self._title(s.pattern_id), str(s.attempts), percent(s.best), percent(s.last), status_text(s)]
             for c, v in enumerate(vals):
                 item = QTableWidgetItem(v)
                 if c == 0:
@@ -183,7 +181,7 @@ class QuizTab(QWidget):
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         weak = [self._title(s.pattern_id) for s in rows if s.weak]
-        self.weak_note.setText(f"To work on ({len(weak)}): {', '.join(weak)} · pass mark {pct(PASS_SHARE)}"
+        self.weak_note.setText(f"To work on ({len(weak)}): {', '.join(weak)} · pass mark {percent(PASS_SHARE)}"
                                if weak else "Every pattern passed.")  # fmt: skip
 
     def _pick_from_table(self) -> None:
@@ -230,7 +228,7 @@ class QuizTab(QWidget):
         self.question.setText(item.question)
         self.options.clear()
         for i, opt in enumerate(item.options):
-            self.options.addItem(QListWidgetItem(f"{letter(i)})  {' '.join(opt.split())}"))
+            self.options.addItem(QListWidgetItem(f"{option_letter(i)})  {' '.join(opt.split())}"))
         self.hint_label.setText("")
         self.result.setText("")
         self.update_buttons()
@@ -266,8 +264,8 @@ class QuizTab(QWidget):
         if fb.correct:
             head = "<b>Correct.</b>"
         else:
-            head = (f"<b>Not quite</b> (you chose {letter(fb.chosen)}): the answer is "
-                    f"<b>{letter(fb.item.answer)})</b> {html.escape(fb.answer_text)}")  # fmt: skip
+            head = (f"<b>Not quite</b> (you chose {option_letter(fb.chosen)}): the answer is "
+                    f"<b>{option_letter(fb.item.answer)})</b> {html.escape(fb.answer_text)}")  # fmt: skip
         steps = "".join(f"<li>{html.escape(s)}</li>" for s in fb.item.steps)
         self.result.setText(f"{head}<ol>{steps}</ol>")
         self.progress.setText(f"Question {run.index} of {len(run.items)} [{fb.item.difficulty}] · "
@@ -286,14 +284,14 @@ class QuizTab(QWidget):
     def _show_score(self) -> None:
         assert self.session is not None
         run = self.session.run
-        verdict = "passed" if run.passed else f"not yet passed (pass mark {pct(PASS_SHARE)})"
+        verdict = "passed" if run.passed else f"not yet passed (pass mark {percent(PASS_SHARE)})"
         rows = "".join(f"<li>{d}: {c}/{n}</li>" for d in DIFFICULTIES
                        for c, n in [run.by_difficulty().get(d, (0, 0))] if n)  # fmt: skip
         self.progress.setText(f"Finished: {self._title(run.pattern_id)}")
         self.question.setText("")
         self.options.clear()
         self.hint_label.setText("")
-        self.result.setText(f"<h3>Score {run.correct}/{len(run.items)} ({pct(run.share)}): {verdict}</h3>"
+        self.result.setText(f"<h3>Score {run.correct}/{len(run.items)} ({percent(run.share)}): {verdict}</h3>"
                             f"<ul>{rows}</ul>Start again, or pick another pattern above.")  # fmt: skip
         self.session = None
         self.feedback = None

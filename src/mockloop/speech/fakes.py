@@ -158,6 +158,7 @@ class FakeTranscriber:
         self.preloaded = 0
         self.closed = False
         self.options = None
+        self.load_s: float | None = None  # as WhisperTranscriber: set once loaded
         self._lock = threading.Lock()
 
     @property
@@ -166,6 +167,10 @@ class FakeTranscriber:
 
     def preload(self) -> None:
         self.preloaded += 1
+
+    def wait_ready(self) -> None:
+        self.preload()
+        self.load_s = 0.0
 
     def transcribe(
         self,

@@ -202,12 +202,15 @@ class EspeakVoice:
     @property
     def available(self) -> bool:
         if self._available is None:
-            try:
-                _engine_thread().engine_ready()
-                self._available = True
-            except Exception as e:
-                self.error = str(e)
-                self._available = _espeak_program() is not None
+            if _espeak_program() is not None:
+                self._available = True  # it renders everything: no need to start the engine
+            else:
+                try:
+                    _engine_thread().engine_ready()
+                    self._available = True
+                except Exception as e:
+                    self.error = str(e)
+                    self._available = False
         return self._available
 
     def cache_dir(self) -> Path:

@@ -12,7 +12,6 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from mockloop.core.story import coverage, key_points
 from mockloop.store.db import Store
 from mockloop.store.records import AttemptRecord, SessionRecord, ms_to_iso, ms_to_s
 
@@ -78,15 +77,12 @@ def attempt_to_dict(store: Store, a: AttemptRecord, session: SessionRecord) -> d
 def _story_coverage(store: Store, a: AttemptRecord, session: SessionRecord) -> list[dict[str, Any]]:
     """For a main answer: each story linked to the question, and its key points said or not."""
     text = a.transcription.text if a.transcription is not None else ""
-    if a.kind != "answer" or not session.question_id or not text.strip():
+    if a.kind != "answer":
         return []
-    out = []
-    for st in store.prep.stories_for_question(session.question_id):
-        points = key_points(st.parts)
-        if points:
-            cov = coverage(points, text)
-            out.append({"story_id": st.id, "title": st.title, **cov.to_dict()})
-    return out
+    return [
+        {"story_id": st.id, "title": st.title, **cov.to_dict()}
+        for st, cov in store.prep.linked_coverage(session.question_id, text)
+    ]
 
 
 def session_to_dict(store: Store, s: SessionRecord) -> dict[str, Any]:

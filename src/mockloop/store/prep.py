@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from mockloop.core.model import PARTS
-from mockloop.core.story import StoryParts
+from mockloop.core.story import Coverage, StoryParts, coverage, key_points
 from mockloop.store.errors import NotFoundError, StoreError
 from mockloop.store.records import now_ms
 
@@ -137,8 +137,7 @@ class PrepStore:
 
     def delete_story(self, story_id: int) -> None:
         self.story(story_id)
-        with self._s.db.atomic():
-            self._s.db.execute("DELETE FROM story_links WHERE story_id = ?", [story_id])
+        with self._s.db.atomic():  # story_links go with it (ON DELETE CASCADE)
             self._s.db.execute("DELETE FROM stories WHERE id = ?", [story_id])
 
     def link(self, story_id: int, question_id: str) -> None:
@@ -173,14 +172,25 @@ class PrepStore:
         return [self._story(r, links.get(r["id"], ())) for r in rows]
 
     def stories_for_question(self, question_id: str) -> list[StoryRecord]:
-        ids = [
-            r["story_id"]
-            for r in self._s._query(
-                "SELECT story_id FROM story_links WHERE question_id = ? ORDER BY story_id",
-                [question_id],
-            )
-        ]
-        return [self.story(i) for i in ids]
+        rows = self._s._rows(
+            "SELECT s.* FROM stories s JOIN story_links l ON l.story_id = s.id"
+            " WHERE l.question_id = ? ORDER BY s.id",
+            [question_id],
+        )
+        links = self._links([r["id"] for r in rows])
+        return [self._story(r, links.get(r["id"], ())) for r in rows]
+
+    def linked_coverage(self, question_id: str | None, spoken: str) -> list[tuple[StoryRecord, Coverage]]:
+        """Each story linked to the question that has key points, and which of them ``spoken``
+        contains: the one place reports, ``sessions show`` and exports get story coverage."""
+        if not question_id or not spoken.strip():
+            return []
+        out = []
+        for st in self.stories_for_question(question_id):
+            points = key_points(st.parts)
+            if points:
+                out.append((st, coverage(points, spoken)))
+        return out
 
     def story_counts(self) -> dict[str, int]:
         return {
