@@ -242,3 +242,9 @@ def test_cli_rejects_unknown_check(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as e:
         main(["doctor", "--skip", "nonsense"])
     assert e.value.code == 2
+
+
+def test_a_folder_in_place_of_the_database_fails_the_data_check(tmp_path: Path) -> None:
+    (tmp_path / "home" / "mockloop.db").mkdir(parents=True)
+    r = doctor.check_data(_adapters(tmp_path), Options())
+    assert r.status is Status.FAIL and "is a folder" in r.detail and "move that folder" in r.fix

@@ -100,14 +100,24 @@ def test_corrupt_database_from_the_cli(case: str, tmp_path: Path) -> None:
         assert db.read_bytes() == before
 
 
-def test_database_path_taken_by_a_folder(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("argv", "stdin"),
+    [
+        (["sessions", "list"], None),
+        (["analyze", "-", "--save"], "I fixed the batch job myself. Delay fell from 60 to 2 minutes."),
+        (["stories", "coverage"], None),
+        (["quiz"], None),
+    ],
+)
+def test_database_path_taken_by_a_folder(tmp_path: Path, argv: list[str], stdin: str | None) -> None:
     home = tmp_path / "home"
     (home / "mockloop.db").mkdir(parents=True)
     env = dict(os.environ, MOCKLOOP_HOME=str(home))
-    r = _cli("sessions", "list", env=env)
+    r = _cli(*argv, env=env, stdin=stdin)
     assert "Traceback" not in r.stderr
     assert r.returncode in (0, 2), r.stderr
     assert r.stderr.startswith("mockloop: ") and r.stderr.count("\n") == 1, r.stderr
+    assert (home / "mockloop.db").is_dir()  # left as it was for the user to move
 
 
 # --------------------------------------------------------------------------- content

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 
 from mockloop import __version__
 from mockloop.cli.common import UserError
+from mockloop.store.errors import StoreError
 
 # Modules that add subcommands: each has ``register(subparsers) -> None`` and sets
 # ``func=handler`` on its parsers, handler(args) -> int.
@@ -60,6 +61,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as e:
         print(f"mockloop: {e}", file=sys.stderr)
         return e.exit_code
+    except StoreError as e:  # the data folder's database cannot be used, whichever command met it
+        print(f"mockloop: {e}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("mockloop: interrupted", file=sys.stderr)
         return 130

@@ -247,6 +247,11 @@ def check_data(ad: Adapters, opts: Options) -> CheckResult:
     except OSError as e:
         return CheckResult("data", Status.FAIL, f"{home} is not writable: {e.strerror or e}", fix_folder,
                            {"path": str(home)})  # fmt: skip
+    db = home / "mockloop.db"
+    if db.exists() and not db.is_file():
+        return CheckResult("data", Status.FAIL, f"{db} is a folder, not the database",
+                           "move that folder away (the database is created again on the next start)",
+                           {"path": str(home)})  # fmt: skip
     db_bytes = sum(_size(p) for p in home.glob("mockloop.db*"))
     audio_bytes = _tree_size(home / "audio")
     try:
