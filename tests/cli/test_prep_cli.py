@@ -76,6 +76,7 @@ def test_quiz_stopped_halfway_keeps_answers_but_does_not_count(
         (["stories", "add", "--principle", "nope", "--title", "t"], "no principle 'nope'"),
         (["stories", "add", "--principle", "own", "--title", "t", "--question", "zz"], "no question 'zz'"),
         (["stories", "add", "--principle", "own", "--title", "t", "--file", "/nonexistent.md"], "no such file"),
+        (["stories", "add", "--principle", "own", "--title", "t", "--file", "/"], "is a folder"),
         (["stories", "check", "own", "--set", "99=yes"], "checklist items 1 to"),
         (["stories", "check", "own", "--set", "1=maybe"], "--set takes"),
         (["stories", "edit", "1"], "nothing to change"),

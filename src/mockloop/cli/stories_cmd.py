@@ -102,6 +102,8 @@ def _guard(fn: Any) -> Any:
 def _parts_from_args(args: argparse.Namespace) -> dict[str, str]:
     parts: dict[str, str] = {}
     if args.file is not None:
+        if args.file.is_dir():
+            raise UserError(f"{args.file}: is a folder, not a text file")
         if not args.file.is_file():
             raise UserError(f"{args.file}: no such file")
         try:
